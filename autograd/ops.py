@@ -1,0 +1,248 @@
+"""THE rules: one small function per op, of floats, returning (out, local gradients).
+
+Each rule is the one place its op is written. Its docstring states the formula, the
+derivative and the kink rule; ``examples`` are points away from kinks where the generic
+gradient test checks it. The registry (``@op``) makes the Value method, the operator,
+the function of Values/numbers and the display tag from it.
+
+Rules raise ``ValueError`` (outside the domain), ``ZeroDivisionError`` (division by
+zero) or ``OverflowError`` (result too large); the registry adds the op and operands.
+"""
+
+from __future__ import annotations
+
+import math
+from operator import mul as _mul
+
+from autograd.registry import OPS, bind_power_operators, op
+
+_ONES = (1.0, 1.0)
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError("result is too large for a float") from None
+
+
+# -- binary arithmetic -----------------------------------------------------------------
+
+
+@op("add", tag="+", examples=[(1.5, -2.0), (-0.3, 0.7)])
+def add(a: float, b: float):
+    """a + b; local gradients 1 and 1."""
+    return a + b, _ONES
+
+
+@op("sub", tag="-", examples=[(1.5, -2.0), (-0.3, 0.7)])
+def sub(a: float, b: float):
+    """a - b; local gradients 1 and -1."""
+    return a - b, (1.0, -1.0)
+
+
+@op("mul", tag="*", examples=[(1.5, -2.0), (-0.3, 0.7)])
+def mul(a: float, b: float):
+    """a * b; local gradients b and a."""
+    return a * b, (b, a)
+
+
+@op("div", tag="/", examples=[(1.5, -2.0), (-0.3, 0.7)])
+def div(a: float, b: float):
+    """a / b; local gradients 1/b and -a/b². b = 0 -> ZeroDivisionError."""
+    if b == 0.0:
+        raise ZeroDivisionError("division by zero")
+    inv = 1.0 / b
+    return a / b, (inv, -a * inv * inv)
+
+
+@op("pow", tag="**", examples=[(1.5, -2.0), (0.3, 0.7), (2.0, 3.0)])
+def pow_(a: float, b: float):
+    """a ** b with a Value exponent; local gradients b·a^(b-1) and a^b·ln a.
+
+    Needs a > 0 (ln a must exist): a <= 0 -> ValueError.
+    """
+    if a <= 0.0:
+        raise ValueError("a Value exponent needs a base > 0 (the gradient uses ln base)")
+    try:
+        out = a**b
+        return out, (b * a ** (b - 1.0), out * math.log(a))
+    except OverflowError:
+        raise OverflowError("result is too large for a float") from None
+
+
+@op("powc", tag="**{exponent}", examples=[(1.5,), (0.4,), (2.5,)])
+def powc(a: float, *, exponent: float = 2.0):
+    """a ** c with a number exponent c (a static parameter); local gradient c·a^(c-1).
+
+    At a = 0 the limit is used: a**0 has slope 0, a**n (integer n >= 1) slope n·0^(n-1);
+    0 < c < 1 has an infinite slope -> ValueError; c < 0 -> ZeroDivisionError.
+    A negative base with a non-integer exponent -> ValueError (no complex numbers).
+    """
+    c = exponent
+    if c == 0.0:
+        return 1.0, (0.0,)
+    if a == 0.0:
+        if c < 0.0:
+            raise ZeroDivisionError(f"0 ** {c!r} (negative exponent) divides by zero")
+        if c < 1.0:
+            raise ValueError(f"the slope of x ** {c!r} is infinite at x = 0")
+        return 0.0, (1.0 if c == 1.0 else 0.0,)
+    if a < 0.0 and not c.is_integer():
+        raise ValueError(f"a negative base ** non-integer {c!r} is not a real number")
+    try:
+        return a**c, (c * a ** (c - 1.0),)
+    except OverflowError:
+        raise OverflowError("result is too large for a float") from None
+
+
+bind_power_operators(OPS["pow"], OPS["powc"])
+
+
+# -- unary -----------------------------------------------------------------------------
+
+
+@op("neg", examples=[(1.5,), (-0.3,)])
+def neg(a: float):
+    """-a; local gradient -1."""
+    return -a, (-1.0,)
+
+
+@op("abs", examples=[(1.5,), (-0.3,)])
+def abs_(a: float):
+    """|a|; local gradient sign(a); at the kink abs'(0) = 0."""
+    if a > 0.0:
+        return a, (1.0,)
+    if a < 0.0:
+        return -a, (-1.0,)
+    return 0.0, (0.0,)
+
+
+@op("exp", examples=[(0.5,), (-1.3,), (2.0,)])
+def exp(a: float):
+    """e^a; local gradient e^a. Overflow (a > ~709) -> OverflowError."""
+    out = _exp(a)
+    return out, (out,)
+
+
+@op("log", examples=[(0.5,), (1.3,), (7.0,)])
+def log(a: float):
+    """ln a; local gradient 1/a. Needs a > 0, else ValueError."""
+    if a <= 0.0:
+        raise ValueError("log needs an input > 0")
+    return math.log(a), (1.0 / a,)
+
+
+@op("sqrt", examples=[(0.5,), (1.3,), (7.0,)])
+def sqrt(a: float):
+    """√a; local gradient 1/(2√a). a < 0 -> ValueError; at 0 the slope is infinite -> ValueError."""
+    if a < 0.0:
+        raise ValueError("sqrt needs an input >= 0")
+    if a == 0.0:
+        raise ValueError("the slope of sqrt is infinite at 0")
+    out = math.sqrt(a)
+    return out, (0.5 / out,)
+
+
+@op("tanh", examples=[(0.5,), (-1.3,), (2.0,)])
+def tanh(a: float):
+    """tanh a; local gradient 1 - tanh² a. Stable for any |a|."""
+    t = math.tanh(a)
+    return t, (1.0 - t * t,)
+
+
+def _sigmoid(a: float) -> float:
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    z = math.exp(a)
+    return z / (1.0 + z)
+
+
+@op("sigmoid", examples=[(0.5,), (-1.3,), (2.0,)])
+def sigmoid(a: float):
+    """σ(a) = 1/(1+e^-a); local gradient σ(a)(1-σ(a)). Stable for any |a|."""
+    s = _sigmoid(a)
+    return s, (s * (1.0 - s),)
+
+
+@op("relu", examples=[(0.5,), (-1.3,), (2.0,)])
+def relu(a: float):
+    """max(0, a); local gradient 1 if a > 0 else 0 (relu'(0) = 0)."""
+    if a > 0.0:
+        return a, (1.0,)
+    return 0.0, (0.0,)
+
+
+@op("leaky_relu", examples=[(0.5,), (-1.3,), (2.0,)])
+def leaky_relu(a: float, *, alpha: float = 0.1):
+    """max(αa, a) (α < 1); local gradient 1 if a > 0 else α (leaky_relu'(0) = α)."""
+    if a > 0.0:
+        return a, (1.0,)
+    return alpha * a, (alpha,)
+
+
+@op("elu", examples=[(0.5,), (-1.3,), (2.0,)])
+def elu(a: float, *, alpha: float = 1.0):
+    """a if a > 0 else α(e^a - 1); local gradient 1 if a > 0 else αe^a (elu'(0) = α)."""
+    if a > 0.0:
+        return a, (1.0,)
+    e = math.exp(a)
+    return alpha * math.expm1(a), (alpha * e,)
+
+
+@op("softplus", examples=[(0.5,), (-1.3,), (2.0,)])
+def softplus(a: float):
+    """ln(1 + e^a), computed stably; local gradient σ(a)."""
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a))), (_sigmoid(a),)
+
+
+@op("step", examples=[(0.5,), (-1.3,)])
+def step(a: float):
+    """1 if a > 0 else 0 (Rosenblatt's activation); local gradient 0 everywhere."""
+    return (1.0 if a > 0.0 else 0.0), (0.0,)
+
+
+# -- n-ary: ONE node over many inputs --------------------------------------------------
+
+
+@op("sum", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5,)])
+def sum_(xs: list[float]):
+    """Σ x_i; local gradient 1 on every edge."""
+    return math.fsum(xs), (1.0,) * len(xs)
+
+
+@op("dot", sequences=2, examples=[(0.3, -1.2, 2.1, 0.7, 1.5, -0.4), (2.0, 3.0)])
+def dot(ws: list[float], xs: list[float]):
+    """Σ w_i x_i (a neuron's weighted sum); local gradients x_i for w_i and w_i for x_i."""
+    return sum(map(_mul, ws, xs)), (*xs, *ws)
+
+
+def _one_hot(n: int, i: int) -> tuple[float, ...]:
+    local = [0.0] * n
+    local[i] = 1.0
+    return tuple(local)
+
+
+@op("max", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
+def max_(xs: list[float]):
+    """max x_i; local gradient 1 for the first arg-max, 0 for the rest."""
+    m = max(xs)
+    return m, _one_hot(len(xs), xs.index(m))
+
+
+@op("min", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
+def min_(xs: list[float]):
+    """min x_i; local gradient 1 for the first arg-min, 0 for the rest."""
+    m = min(xs)
+    return m, _one_hot(len(xs), xs.index(m))
+
+
+@op("logsumexp", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
+def logsumexp(xs: list[float]):
+    """ln Σ e^(x_i), stable (max subtracted); local gradients softmax(x)_i."""
+    m = max(xs)
+    if math.isinf(m):
+        raise ValueError(f"logsumexp of a value {m!r} is undefined")
+    es = [math.exp(x - m) for x in xs]
+    total = math.fsum(es)
+    return m + math.log(total), tuple(e / total for e in es)

@@ -1,0 +1,217 @@
+"""Value: one scalar node of a computational graph, and reverse-mode backward over it.
+
+A ``Value`` holds its number (``data``), its upstream gradient (``grad`` = ∂root/∂node
+after ``backward``), an optional ``label``, and — for a node made by an op — its parents
+and the local gradient ∂node/∂parent of each edge, computed in the forward pass.
+Backward is then the chain rule, literally: ``parent.grad += local * node.grad``.
+
+Storage is tuned by measurement (see ``benchmarks/``): one slotted object per node, no
+closure, no set, no reference cycle, so graphs are freed by reference counting and the
+cyclic garbage collector has nothing to chase. One- and two-input nodes keep their
+parents and local gradients in fixed slots; n-ary nodes (sum, dot, max, ...) keep two
+aligned tuples and mark ``_b`` with ``NARY``.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import numbers
+
+from autograd.modes import state
+
+NARY = type("NaryMarker", (), {"__repr__": lambda self: "NARY"})()
+"""Marker stored in ``_b`` of an n-ary node: ``_a``/``_la`` then hold tuples."""
+
+
+def as_float(x: object, what: str = "Value data") -> float:
+    """A real number (int, float, numpy real scalar; not bool) as a float, else TypeError."""
+    t = type(x)
+    if t is float:
+        return x  # type: ignore[return-value]
+    if t is int:
+        return float(x)  # type: ignore[arg-type]
+    if t is bool or isinstance(x, Value) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a real number (int or float), got {t.__name__}: {x!r}")
+    try:
+        return float(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what} must be a real number, got {t.__name__}: {x!r}") from exc
+
+
+class Value:
+    """One scalar in a computational graph.
+
+    ``Value(-2.0, label="x")``; arithmetic with Values or numbers builds the graph, and
+    ``f.backward()`` fills every node's ``grad`` with ∂f/∂node.
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_la", "_lb")
+    __array_ufunc__ = None  # numpy scalars defer to Value's reflected operators
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+        self.data = as_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._op = None
+        self._a = self._b = self._la = self._lb = None
+
+    # -- read-only views of the graph -------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """The display tag of the op that made this node ('' for a leaf)."""
+        return "" if self._op is None else self._op.tag
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The op's inputs, in order, duplicates kept (``x*x`` has two)."""
+        if self._op is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (self._a,)
+        if b is NARY:
+            return self._a
+        return (self._a, b)
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂parent for each parent, aligned with ``parents``."""
+        if self._op is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (self._la,)
+        if b is NARY:
+            return self._la
+        return (self._la, self._lb)
+
+    # -- conversions --------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data!r}, grad={self.grad!r})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    def detach(self) -> Value:
+        """A new leaf with the same data (and label): the graph behind it is cut off."""
+        return Value(self.data, self.label)
+
+    # -- backward ---------------------------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill every node's ``grad`` with ∂self/∂node (reverse-mode, iterative).
+
+        Interior nodes are reset to this pass's upstream gradient; leaves accumulate
+        across calls (``zero_grad`` clears them), as in PyTorch.
+        """
+        seed = as_float(grad, "backward grad")
+        if self._op is None:
+            self.grad += seed
+            return
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # the graph has no cycles; the collector would only slow this down
+        try:
+            order = _topological(self, include_leaves=False)
+            for node in order:
+                node.grad = 0.0
+            self.grad = seed
+            if state.anomaly:
+                _propagate_checked(order)
+            else:
+                _propagate(order)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+
+def _propagate(order: list[Value]) -> None:
+    """The chain rule over interior nodes, children first: parent.grad += local * grad."""
+    for node in reversed(order):
+        g = node.grad
+        b = node._b
+        if b is None:
+            a = node._a
+            a.grad += node._la * g
+        elif b is NARY:
+            for parent, local in zip(node._a, node._la):
+                parent.grad += local * g
+        else:
+            a = node._a
+            a.grad += node._la * g
+            b.grad += node._lb * g
+
+
+def _propagate_checked(order: list[Value]) -> None:
+    """``_propagate`` that raises FloatingPointError at the first non-finite gradient."""
+    for node in reversed(order):
+        g = node.grad
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * g
+            if not math.isfinite(parent.grad):
+                raise FloatingPointError(
+                    f"detect_anomaly: backward through {node.op!r} (output {node.data!r}, "
+                    f"upstream gradient {g!r}) gave a non-finite gradient {parent.grad!r} "
+                    f"to input {describe(parent)} (local gradient {local!r})"
+                )
+
+
+def describe(v: Value) -> str:
+    """``-1.0`` or ``-1.0 [x]``: a node's value and, when it has one, its label."""
+    return f"{v.data!r} [{v.label}]" if v.label else repr(v.data)
+
+
+def _topological(root: Value, include_leaves: bool) -> list[Value]:
+    """Nodes reachable from ``root``, parents before children, each once (iterative DFS).
+
+    Interior nodes come in the same relative order whether or not leaves are included,
+    so ``backward`` (which skips leaves) and ``topo_order`` agree.
+    """
+    order: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[Value | None] = [root]
+    push, pop, mark, emit = stack.append, stack.pop, seen.add, order.append
+    while stack:
+        node = pop()
+        if node is None:  # marker: the node below it has all its parents emitted
+            emit(pop())
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        if node._op is None:
+            emit(node)
+            continue
+        push(node)
+        push(None)
+        b = node._b
+        if b is None:
+            p = node._a
+            if p not in seen and (include_leaves or p._op is not None):
+                push(p)
+        elif b is NARY:
+            for p in reversed(node._a):
+                if p not in seen and (include_leaves or p._op is not None):
+                    push(p)
+        else:
+            if b not in seen and (include_leaves or b._op is not None):
+                push(b)
+            p = node._a
+            if p not in seen and (include_leaves or p._op is not None):
+                push(p)
+    return order
+
+
+def topo_order(root: Value) -> list[Value]:
+    """Every node reachable from ``root``, parents before children, each exactly once.
+
+    Its interior nodes, reversed, are the order in which ``backward`` applies the
+    chain rule.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"topo_order needs a Value, got {type(root).__name__}")
+    return _topological(root, include_leaves=True)
