@@ -1,1 +1,26 @@
-"""viz"""
+"""viz: pictures of the chain rule.
+
+Draw any graph of ``autograd`` Values with its local gradients on the edges
+(``to_dot``, ``draw_graph``), step through backward one chain-rule step at a time
+(``backward_steps``, ``animate``), and plot models and activations with matplotlib
+(``plot_decision_boundary``, ``plot_activations``, ``plot_history``; the ``plot`` extra).
+"""
+
+from .dot import to_dot
+from .plots import plot_activations, plot_decision_boundary, plot_history
+from .render import Graph, GraphvizNotFound, draw_graph, find_renderer
+from .steps import Player, animate, backward_steps
+
+__all__ = [
+    "Graph",
+    "GraphvizNotFound",
+    "Player",
+    "animate",
+    "backward_steps",
+    "draw_graph",
+    "find_renderer",
+    "plot_activations",
+    "plot_decision_boundary",
+    "plot_history",
+    "to_dot",
+]

@@ -1,0 +1,399 @@
+"""to_dot: a computational graph as Graphviz DOT text, with the chain rule on every edge.
+
+Each value is a box ``label | data | grad`` (grad = the upstream gradient ∂root/∂value);
+each operation is a small node between its inputs and its output; each input *slot* is
+one edge (``x*x`` draws two), labelled with the local gradient ∂out/∂in and, once
+backward has run, with the contribution ``upstream × local = value`` that flows back
+along it. Colours tell roles apart: input, parameter, constant, output.
+
+Pure text, no Graphviz binary needed, and deterministic: nodes are numbered by their
+place in ``topo_order`` (never by ``id()``), so the same graph gives the same bytes.
+Graphs over ``max_nodes`` values are drawn with each ``nn`` neuron folded into one node
+(see ``viz.collapse``'s rules in ``_neurons``) or refused with a ValueError.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from autograd import Value, topo_order
+
+FONT = "Helvetica,Arial,sans-serif"
+GRAD_RED = "#b91c1c"
+MUTED = "#6b7280"
+HOT = "#dc2626"
+# role -> (fill, border)
+COLOURS = {
+    "input": ("#dbeafe", "#2563eb"),
+    "parameter": ("#dcfce7", "#16a34a"),
+    "value": ("#ffffff", "#6b7280"),
+    "output": ("#fef3c7", "#d97706"),
+    "neuron": ("#ede9fe", "#7c3aed"),
+    "constant": ("#f3f4f6", "#9ca3af"),
+}
+GLYPHS = {"+": "+", "-": "−", "*": "×", "/": "÷", "sum": "Σ", "dot": "·", "neg": "−x"}
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+ABBREVIATIONS = {"layers": "L", "neurons": "N"}
+
+
+def fmt(x: float) -> str:
+    """A number in at most 4 significant digits; -0 (and anything that rounds to it) is 0."""
+    if x == 0:
+        return "0"
+    text = f"{x:.4g}"
+    return "0" if text in ("-0", "0") else text
+
+
+def is_parameter(v: Value) -> bool:
+    """True for a trainable parameter: a Value carrying a dotted ``name`` (``nn.Parameter``).
+
+    Duck-typed so that viz needs nothing from ``nn`` to tell parameters apart.
+    """
+    return isinstance(getattr(v, "name", None), str)
+
+
+def abbreviate(name: str) -> str:
+    """``layers.0.neurons.3.w.1`` -> ``L0.N3.w1``; ``w.0`` -> ``w0``; unknown words kept."""
+    parts = name.split(".")
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        word = parts[i]
+        if i + 1 < len(parts) and parts[i + 1].isdigit():
+            out.append(ABBREVIATIONS.get(word, word) + parts[i + 1])
+            i += 2
+        else:
+            out.append(word)
+            i += 1
+    return ".".join(out)
+
+
+def glyph(op: str) -> str:
+    """The symbol drawn in an op node: ``*`` -> ``×``, ``sum`` -> ``Σ``, ``**2`` -> ``x²``."""
+    if op in GLYPHS:
+        return GLYPHS[op]
+    m = re.fullmatch(r"\*\*(-?\d+)", op)
+    return "x" + m.group(1).translate(SUPERSCRIPT) if m else op
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to draw: edge labels, direction, names, caption, node budget."""
+
+    local: bool = True
+    contrib: bool = True
+    rankdir: str = "LR"
+    abbreviate: bool = False
+    legend: bool = True
+    max_nodes: int | None = 300
+
+
+@dataclass
+class State:
+    """The gradients a picture shows, when they are not simply the graph's own ``.grad``.
+
+    ``grads`` maps node -> gradient; ``known`` are nodes whose gradient has arrived (others
+    show ``?``); ``sent`` are nodes that have passed ``upstream × local`` to their inputs;
+    ``highlight`` is the node doing the chain-rule step now; ``title`` heads the picture.
+    """
+
+    grads: Mapping[Value, float]
+    known: Collection[Value]
+    sent: Collection[Value]
+    highlight: Value | None = None
+    title: str = ""
+
+
+@dataclass
+class _Layout:
+    """The nodes actually drawn: values in topological order, neuron membership."""
+
+    order: list[Value]
+    index: dict[Value, int]
+    owner: dict[Value, Value] = field(default_factory=dict)  # member -> neuron output
+
+
+def to_dot(
+    root: Value,
+    *,
+    local: bool = True,
+    contrib: bool = True,
+    rankdir: str = "LR",
+    abbreviate: bool = False,
+    legend: bool = True,
+    max_nodes: int | None = 300,
+) -> str:
+    """The graph ending in ``root`` as DOT text.
+
+    local: label edges with the local gradient ∂out/∂in.
+    contrib: after backward, add ``upstream × local = contribution`` to each edge.
+        Backward counts as having run when any node's grad is nonzero (backward seeds
+        the root with 1.0), so a fresh graph shows local gradients only.
+    rankdir: "LR" (left to right, default) or "TB" (top to bottom).
+    abbreviate: show parameter names as ``L0.N3.w1`` instead of ``layers.0.neurons.3.w.1``.
+    legend: a one-line caption saying what the numbers mean.
+    max_nodes: above this many values, fold each nn neuron into one node; if still too
+        many, raise ValueError. None draws everything.
+    """
+    opts = Options(local, contrib, rankdir, abbreviate, legend, max_nodes)
+    return write_dot(root, layout(root, opts), opts, None)
+
+
+def layout(root: Value, opts: Options) -> _Layout:
+    """Order the nodes and, over the budget, fold neurons; raise when still too big."""
+    if opts.rankdir not in ("LR", "TB"):
+        raise ValueError(f"rankdir must be 'LR' or 'TB', got {opts.rankdir!r}")
+    order = topo_order(root)
+    lay = _Layout(order, {v: i for i, v in enumerate(order)})
+    if opts.max_nodes is None or len(order) <= opts.max_nodes:
+        return lay
+    lay.owner = _neurons(order, lay.index)
+    outputs = set(lay.owner.values())
+    drawn = sum(1 for v in order if v not in lay.owner) + len(outputs)
+    if drawn > opts.max_nodes:
+        how = (
+            f"{drawn} after folding {len(outputs)} neurons into one node each"
+            if outputs
+            else "no nn neurons to fold"
+        )
+        raise ValueError(
+            f"graph too large to draw: {len(order)} values ({how}), over "
+            f"max_nodes={opts.max_nodes}. Draw a smaller graph (one sample's loss, one "
+            f"neuron), or pass max_nodes={drawn} (or None) to draw it all anyway."
+        )
+    return lay
+
+
+def _neurons(order: list[Value], index: dict[Value, int]) -> dict[Value, Value]:
+    """Map each node that belongs to an nn neuron to that neuron's output node.
+
+    A neuron labels its output with its path (``layers.0.neurons.3``) and owns the
+    parameters named ``path.*``. Its members: the output, and everything upstream of it
+    back to its own parameters — only nodes that some own parameter feeds (so computed
+    inputs stay outside), never crossing another neuron's output. Unlabelled constants
+    used only inside one neuron (number inputs turned into leaves) join it too.
+    """
+    params = [v for v in order if is_parameter(v)]
+    prefixes = {p.name.rsplit(".", k)[0] for p in params for k in range(1, p.name.count(".") + 1)}
+    outputs = {v.label: v for v in order if v.parents and v.label in prefixes}
+    if not outputs:
+        return {}
+    # tag[v]: the one neuron whose parameters feed v without crossing a neuron output
+    tag: dict[Value, str | None] = {}
+    for v in order:
+        if is_parameter(v):
+            tag[v] = _longest_prefix(v.name, outputs)
+        elif v.parents:
+            tags = {tag[p] for p in v.parents if outputs.get(p.label) is not p}
+            tags.discard(None)
+            tag[v] = tags.pop() if len(tags) == 1 else None
+        else:
+            tag[v] = None
+    consumers: dict[Value, list[Value]] = {}
+    for v in order:
+        for p in v.parents:
+            consumers.setdefault(p, []).append(v)
+    owner: dict[Value, Value] = {}
+    for path, out in sorted(outputs.items(), key=lambda kv: index[kv[1]]):
+        if tag[out] != path:
+            continue
+        owner[out] = out
+        stack, constants = list(out.parents), []
+        while stack:
+            v = stack.pop()
+            if v in owner:
+                continue
+            if tag[v] == path and outputs.get(v.label) is not v:
+                owner[v] = out
+                stack.extend(v.parents)
+            elif not v.parents and not v.label and not is_parameter(v):
+                constants.append(v)
+        for c in constants:
+            if all(owner.get(u) is out for u in consumers[c]):
+                owner[c] = out
+    return owner
+
+
+def _longest_prefix(name: str, paths: Mapping[str, Value]) -> str | None:
+    """The longest neuron path that ``name`` lies under, or None."""
+    best = None
+    for k in range(1, name.count(".") + 1):
+        head = name.rsplit(".", k)[0]
+        if head in paths:
+            best = head
+            break
+    return best
+
+
+# ---------------------------------------------------------------- writing DOT text
+
+
+def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> str:
+    """The DOT text of a laid-out graph, with the graph's grads or those in ``state``."""
+    order, index, owner = lay.order, lay.index, lay.owner
+    if state is None:
+        grads: Mapping[Value, float] = {v: v.grad for v in order}
+        ran = any(g != 0 for g in grads.values())
+        known: Collection[Value] = order
+        sent: Collection[Value] = order if ran else ()
+        hot = None
+    else:
+        grads, known, sent, hot = state.grads, state.known, state.sent, state.highlight
+    lines = [
+        "digraph chainrule {",
+        f'  graph [rankdir={opts.rankdir}, bgcolor="white", nodesep=0.35, ranksep=0.55, '
+        f'fontname="{FONT}", fontsize=13, pad=0.2];',
+        f'  node [fontname="{FONT}", fontsize=13, penwidth=1.2];',
+        f'  edge [fontname="{FONT}", fontsize=11, color="#4b5563", arrowsize=0.7];',
+    ]
+    caption = _caption(root, opts, state)
+    if caption:
+        lines.append(f"  labelloc=t; labeljust=l; label=<{caption}>;")
+    name = {v: f"v{index[v]}" for v in order}
+    for v in order:
+        if v in owner and owner[v] is not v:
+            continue
+        i = index[v]
+        if v in owner:
+            name[v] = f"n{i}"
+            lines.append(f"  n{i} [{_neuron_label(v, grads, known, opts)}];")
+            continue
+        lines.append(f"  v{i} [{_value_label(v, root, grads, known, opts, v is hot)}];")
+        if v.parents:
+            lines.append(f"  o{i} [{_op_attrs(v.op, v is hot)}];")
+            lines.append(f'  o{i} -> v{i} [color="{HOT if v is hot else "#4b5563"}"];')
+    for v in order:
+        if not v.parents or (v in owner and owner[v] is not v):
+            continue
+        if v in owner:  # a folded neuron: one plain edge per outside input
+            srcs = {name[owner.get(p, p)]: None for p in _outside_inputs(v, owner)}
+            lines.extend(f'  {s} -> {name[v]} [color="#a78bfa"];' for s in srcs)
+            continue
+        i = index[v]
+        for p, g in zip(v.parents, v.local_grads):
+            src = name[owner.get(p, p)]
+            label = _edge_label(v, p, g, grads, v in sent, opts)
+            style = f', color="{HOT}", penwidth=2.2, fontcolor="{HOT}"' if v is hot else ""
+            lines.append(f"  {src} -> o{i} [{label}{style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _outside_inputs(out: Value, owner: Mapping[Value, Value]) -> list[Value]:
+    """A folded neuron's inputs from outside it, in a stable (first-seen) order."""
+    seen: dict[Value, None] = {}
+    stack = [out]
+    visited = set()
+    while stack:
+        v = stack.pop()
+        if v in visited:
+            continue
+        visited.add(v)
+        for p in v.parents:
+            if owner.get(p) is out:
+                stack.append(p)
+            else:
+                seen.setdefault(p, None)
+    return list(seen)
+
+
+def _role(v: Value, root: Value) -> str:
+    if v is root:
+        return "output"
+    if is_parameter(v):
+        return "parameter"
+    if v.parents:
+        return "value"
+    return "input" if v.label else "constant"
+
+
+def _data_text(v: Value) -> str:
+    return f'<font color="{MUTED}" point-size="11">data</font>&#160;{fmt(v.data)}&#160;'
+
+
+def _grad_cell(v: Value, grads: Mapping[Value, float], known: Collection[Value]) -> str:
+    if v in known:
+        number = f'<font color="{GRAD_RED}"><b>{fmt(grads.get(v, 0.0))}</b></font>'
+    else:
+        number = f'<font color="{MUTED}"><b>?</b></font>'
+    return f'<td><font color="{MUTED}" point-size="11">grad</font>&#160;{number}&#160;</td>'
+
+
+def _value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
+    role = _role(v, root)
+    fill, border = COLOURS[role]
+    if role == "constant":
+        return (
+            f'shape=box, style="rounded,filled", fillcolor="{fill}", color="{border}", '
+            f'fontsize=11, fontcolor="#374151", height=0.3, width=0.3, margin="0.06,0.03", '
+            f'label="{fmt(v.data)}"'
+        )
+    title = abbreviate(v.name) if role == "parameter" and opts.abbreviate else _title(v)
+    cells = [f"<td><b>{html.escape(title)}</b></td><vr/>"] if title else []
+    cells.append(f"<td>{_data_text(v)}</td><vr/>")
+    cells.append(_grad_cell(v, grads, known))
+    width = 3 if hot else 2 if role == "output" else 1
+    colour = HOT if hot else border
+    return (
+        f'shape=plain, label=<<table style="rounded" border="{width}" cellborder="0" '
+        f'cellspacing="0" cellpadding="6" bgcolor="{fill}" color="{colour}"><tr>'
+        + "".join(cells)
+        + "</tr></table>>"
+    )
+
+
+def _title(v: Value) -> str:
+    return v.name if is_parameter(v) else v.label
+
+
+def _neuron_label(v, grads, known, opts: Options) -> str:
+    fill, border = COLOURS["neuron"]
+    name = abbreviate(v.label) if opts.abbreviate else v.label
+    return (
+        f'shape=plain, label=<<table style="rounded" border="1" cellborder="0" '
+        f'cellspacing="0" cellpadding="5" bgcolor="{fill}" color="{border}"><tr>'
+        f"<td><b>{html.escape(name)}</b><br/>"
+        f'<font point-size="10" color="{MUTED}">neuron · {html.escape(v.op)}</font></td><vr/>'
+        f"<td>{_data_text(v)}</td><vr/>{_grad_cell(v, grads, known)}</tr></table>>"
+    )
+
+
+def _op_attrs(op: str, hot: bool) -> str:
+    fill, colour, pen = ("#fecaca", HOT, 2.2) if hot else ("#e5e7eb", "#6b7280", 1.2)
+    paint = (
+        f'fillcolor="{fill}", color="{colour}", penwidth={pen}, label=<{html.escape(glyph(op))}>'
+    )
+    if len(glyph(op)) <= 2:
+        return f"shape=circle, style=filled, width=0.42, fixedsize=true, fontsize=16, {paint}"
+    return f'shape=box, style="rounded,filled", fontsize=12, height=0.35, {paint}'
+
+
+def _edge_label(out, inp, local, grads, sent: bool, opts: Options) -> str:
+    rows = []
+    if opts.local:
+        if out.label and inp.label and not is_parameter(inp):
+            rows.append(f"∂{html.escape(out.label)}/∂{html.escape(inp.label)} = {fmt(local)}")
+        else:
+            rows.append(f"local {fmt(local)}")
+    if opts.contrib and sent:
+        up = grads.get(out, 0.0)
+        rows.append(
+            f'<font color="{GRAD_RED}">{fmt(up)} × {fmt(local)} =&#160;<b>{fmt(up * local)}</b></font>'
+        )
+    return f"label=<{'<br/>'.join(rows)}>" if rows else 'label=""'
+
+
+def _caption(root: Value, opts: Options, state: State | None) -> str:
+    parts = []
+    if state is not None and state.title:
+        parts.append(f'<font point-size="15"><b>{html.escape(state.title)}</b></font>')
+    if opts.legend:
+        f = html.escape(root.label or "out")
+        parts.append(
+            f'<font point-size="11" color="{MUTED}">grad = ∂{f}/∂node (upstream gradient) · '
+            f"edge: local gradient ∂out/∂in, then upstream × local = what flows back</font>"
+        )
+    return "<br/>".join(parts)

@@ -1,0 +1,164 @@
+"""Matplotlib pictures: a classifier's decision boundary, activations, training history.
+
+Needs the ``plot`` extra (matplotlib); without it each function raises ImportError
+naming ``pip install chainrule[plot]``. Nothing here picks a matplotlib backend: scripts
+and tests choose (``MPLBACKEND=Agg`` for files only).
+
+Return values: ``plot_decision_boundary`` and ``plot_history`` return the Axes drawn on;
+``plot_activations`` returns the Figure (it draws one small Axes per activation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value, no_grad
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "step")
+CLASS_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2")
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        raise ImportError(
+            "viz plots need matplotlib: pip install chainrule[plot] (or pip install matplotlib)"
+        ) from e
+    return plt
+
+
+def predict_classes(model: Any, points: Sequence[Sequence[float]]) -> list[int]:
+    """Class ids for ``points`` under ``no_grad``: one output -> score > 0 (hinge-style
+    labels ±1 for classes 1/0), several outputs -> argmax of the scores."""
+    classes = []
+    with no_grad():
+        for row in points:
+            out = model([float(c) for c in row])
+            if isinstance(out, Value):
+                classes.append(int(out.data > 0))
+            elif len(out) == 1:
+                classes.append(int(float(out[0].data) > 0))
+            else:
+                scores = [float(s.data) for s in out]
+                classes.append(max(range(len(scores)), key=scores.__getitem__))
+    return classes
+
+
+def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, *, resolution: int = 60):
+    """Colour the plane by the model's predicted class and scatter the data on top.
+
+    model(x) takes 2 numbers and returns one Value (class 1 where score > 0) or a list of
+    scores (argmax). ``resolution`` grid points per side. Returns the Axes.
+    """
+    import numpy as np
+
+    plt = _pyplot()
+    from matplotlib.colors import ListedColormap
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).astype(int)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"plot_decision_boundary needs X of shape (n, 2), got {X.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 0.25
+    lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
+    xs = np.linspace(lo[0], hi[0], resolution)
+    ys = np.linspace(lo[1], hi[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    z = np.array(predict_classes(model, grid)).reshape(gx.shape)
+    k = int(max(z.max(), y.max())) + 1
+    cmap = ListedColormap(CLASS_COLOURS[:k]) if k <= len(CLASS_COLOURS) else plt.get_cmap("tab10")
+    ax.contourf(gx, gy, z, levels=np.arange(-0.5, k), cmap=cmap, alpha=0.25)
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=y,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=k - 0.5,
+        s=22,
+        edgecolors="white",
+        linewidths=0.6,
+    )
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_title("decision boundary")
+    return ax
+
+
+def activation_curve(name: str, xs: Sequence[float]) -> tuple[list[float], list[float]]:
+    """(activation(x), activation'(x)) at each x, the derivative from the engine's backward."""
+    values, slopes = [], []
+    for x in xs:
+        v = Value(float(x), label="x")
+        out = getattr(v, name)()
+        out.backward()
+        values.append(out.data)
+        slopes.append(v.grad)
+    return values, slopes
+
+
+def plot_activations(names: Sequence[str] | None = None, ax: Any = None):
+    """Each activation (solid) and its derivative by backward (dashed), on a shared x.
+
+    names: Value method names, default sigmoid, tanh, relu, leaky_relu, elu, softplus,
+    step. ax: None (a new figure, one Axes per activation), one Axes (all curves on it),
+    or a sequence of Axes, one per name. Returns the Figure.
+    """
+    import numpy as np
+
+    plt = _pyplot()
+    names = list(ACTIVATIONS if names is None else names)
+    xs = np.linspace(-4, 4, 401)
+    if ax is None:
+        cols = min(4, len(names))
+        rows = -(-len(names) // cols)
+        fig, grid = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
+        axes = list(grid.ravel())
+        for extra in axes[len(names) :]:
+            extra.set_visible(False)
+    elif isinstance(ax, Sequence) or hasattr(ax, "ravel"):
+        axes = list(np.ravel(ax))
+        if len(axes) < len(names):
+            raise ValueError(f"{len(names)} activations need {len(names)} Axes, got {len(axes)}")
+    else:
+        axes = [ax] * len(names)
+    for i, (name, a) in enumerate(zip(names, axes)):
+        values, slopes = activation_curve(name, xs)
+        colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
+        a.plot(xs, values, color=colour, lw=2, label=name)
+        a.plot(xs, slopes, color=colour, lw=1.5, ls="--", label=f"{name}′ (backward)")
+        a.axhline(0, color="#9ca3af", lw=0.6)
+        a.axvline(0, color="#9ca3af", lw=0.6)
+        if len(set(map(id, axes))) > 1:
+            a.set_title(name)
+        a.legend(fontsize=8, loc="upper left")
+    fig = axes[0].figure
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history: Any, ax: Any = None):
+    """Loss (left axis) and accuracy (right axis) per epoch; returns the loss Axes.
+
+    history: anything with ``.loss`` and ``.accuracy`` lists (``nn.fit``'s History).
+    """
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    epochs = range(1, len(history.loss) + 1)
+    ax.plot(epochs, history.loss, color="#dc2626", lw=2, label="loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss", color="#dc2626")
+    acc = list(getattr(history, "accuracy", []) or [])
+    if acc:
+        right = ax.twinx()
+        right.plot(range(1, len(acc) + 1), acc, color="#2563eb", lw=2, label="accuracy")
+        right.set_ylabel("accuracy", color="#2563eb")
+        right.set_ylim(0, 1.02)
+    ax.set_title("training history")
+    return ax

@@ -1,0 +1,199 @@
+"""Backpropagation one chain-rule step at a time: frames, and a Player to step through them.
+
+``backward_steps`` replays what ``Value.backward`` does — interior nodes in the order
+``reversed([n for n in topo_order(root) if n.parents])``, each sending
+``upstream × local`` to its inputs — on its own table of gradients, so the graph's own
+``.grad`` is never touched. Frame 0 shows only the root's seed gradient 1; frame k shows
+what is known after k steps and highlights the node doing step k and its edges.
+Gradients not yet reached show ``?``. The frames replay one pass from zero (as after
+``zero_grad()``): the last frame equals ``draw_graph`` after ``backward()`` on a fresh graph.
+
+``animate`` renders the frames to SVG and wraps them in one self-contained HTML page
+(``Player``): prev/next buttons, a slider, arrow keys, ``#k`` in the URL opens frame k.
+No server, no CDN, no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from autograd import Value
+
+from .dot import Options, State, glyph, layout, write_dot
+from .render import Graph, write_atomic
+
+MAX_FRAMES_NODES = 300
+
+
+def backward_steps(root: Value, **opts) -> list[Graph]:
+    """One Graph per chain-rule step of ``root.backward()``, with frame 0 the seed.
+
+    ``opts`` are ``viz.to_dot``'s (local, contrib, rankdir, abbreviate, legend). Graphs
+    over ``max_nodes`` (default 300) values raise ValueError: steps draw every node.
+    """
+    budget = opts.pop("max_nodes", MAX_FRAMES_NODES)
+    options = Options(**opts, max_nodes=None)
+    lay = layout(root, options)
+    if budget is not None and len(lay.order) > budget:
+        raise ValueError(
+            f"backward_steps draws every node, and this graph has {len(lay.order)} values "
+            f"(over max_nodes={budget}): step through a smaller graph, or pass max_nodes=None"
+        )
+    interior = [n for n in lay.order if n.parents]
+    steps = list(reversed(interior))
+    grads: dict[Value, float] = {n: 0.0 for n in lay.order}
+    grads[root] = 1.0
+    known: set[Value] = {root}
+    sent: set[Value] = set()
+    who = root.label or "out"
+    seed = State(dict(grads), set(known), set(), None, _seed_title(who, len(steps)))
+    frames = [Graph(write_dot(root, lay, options, seed))]
+    for k, node in enumerate(steps, start=1):
+        upstream = grads[node]
+        for parent, local in zip(node.parents, node.local_grads):
+            grads[parent] += local * upstream  # the chain rule, literally
+            known.add(parent)
+        sent.add(node)
+        title = _step_title(k, len(steps), node, who)
+        state = State(dict(grads), set(known), set(sent), node, title)
+        frames.append(Graph(write_dot(root, lay, options, state)))
+    return frames
+
+
+def _seed_title(who: str, n: int) -> str:
+    return f"step 0 of {n}: seed ∂{who}/∂{who} = 1, then go backwards"
+
+
+def _step_title(k: int, n: int, node: Value, who: str) -> str:
+    name = node.label or f"the {glyph(node.op)} node"
+    return f"step {k} of {n}: {name} ({glyph(node.op)}) sends upstream × local to its inputs"
+
+
+def animate(root: Value, **opts) -> Player:
+    """The backward steps of ``root`` as a self-contained HTML Player (needs a renderer)."""
+    frames = backward_steps(root, **opts)
+    workers = min(8, os.cpu_count() or 1, len(frames))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        svgs = list(pool.map(lambda g: g.svg(), frames))
+    return Player(svgs, title=f"backward through {root.label or 'out'}, step by step")
+
+
+def inline_svg(svg: str) -> str:
+    """SVG text fit for inlining in HTML: no XML prolog, DOCTYPE or comments."""
+    svg = re.sub(r"<\?xml.*?\?>", "", svg, flags=re.S)
+    svg = re.sub(r"<!DOCTYPE.*?>", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    return svg.strip()
+
+
+class Player:
+    """Frames of SVG in one HTML page that steps through them; shows itself in Jupyter."""
+
+    def __init__(self, svgs: list[str], title: str = "backward, step by step") -> None:
+        self.frames = [inline_svg(s) for s in svgs]
+        self.title = title
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def html(self, standalone: bool = True) -> str:
+        """The player as HTML: a whole page, or (standalone=False) a fragment for Jupyter."""
+        key = hashlib.sha1("".join(self.frames).encode("utf-8")).hexdigest()[:10]
+        pid = f"chainrule-player-{key}"
+        body = _BODY.format(
+            pid=pid,
+            last=len(self.frames) - 1,
+            frames="\n".join(
+                f'<div class="frame" data-k="{k}"{"" if k == 0 else " hidden"}>{svg}</div>'
+                for k, svg in enumerate(self.frames)
+            ),
+        )
+        script = _SCRIPT.replace("__PID__", pid).replace(
+            "__HASH__", "true" if standalone else "false"
+        )
+        style = _STYLE.replace("__PID__", pid)
+        inner = f"<style>{style}</style>\n{body}\n<script>{script}</script>"
+        if not standalone:
+            return inner
+        return (
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(self.title)}</title></head>\n<body>\n{inner}\n</body></html>\n"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.html(standalone=False)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page (``steps.html``) atomically; returns the path."""
+        path = Path(path)
+        write_atomic(path, self.html().encode("utf-8"))
+        return path
+
+    def __repr__(self) -> str:
+        return f"<viz.Player: {len(self.frames)} frames; .save('steps.html')>"
+
+
+_STYLE = """
+#__PID__ { font-family: Helvetica, Arial, sans-serif; color: #111827; }
+#__PID__ .bar { display: flex; align-items: center; gap: 10px; margin: 6px 0 10px; }
+#__PID__ button { font-size: 18px; padding: 4px 14px; border: 1px solid #9ca3af;
+  border-radius: 6px; background: #f9fafb; cursor: pointer; }
+#__PID__ button:disabled { opacity: 0.4; cursor: default; }
+#__PID__ input[type=range] { flex: 1; max-width: 480px; }
+#__PID__ .count { font-size: 15px; min-width: 7em; }
+#__PID__ .hint { font-size: 12px; color: #6b7280; }
+#__PID__ .frame svg { max-width: 100%; height: auto; }
+"""
+
+_BODY = """<div id="{pid}" class="chainrule-player" tabindex="0">
+<div class="bar">
+<button class="prev" title="previous step (←)">&#9664;</button>
+<button class="next" title="next step (→)">&#9654;</button>
+<input class="slider" type="range" min="0" max="{last}" value="0" step="1">
+<span class="count">step 0 / {last}</span>
+<span class="hint">← → keys · #k in the address opens step k</span>
+</div>
+{frames}
+</div>"""
+
+_SCRIPT = """
+(function () {
+  var root = document.getElementById("__PID__");
+  var frames = root.querySelectorAll(".frame");
+  var last = frames.length - 1, useHash = __HASH__, k = 0;
+  var slider = root.querySelector(".slider"), count = root.querySelector(".count");
+  var prev = root.querySelector(".prev"), next = root.querySelector(".next");
+  function show(j) {
+    k = Math.max(0, Math.min(last, j));
+    for (var i = 0; i <= last; i++) { frames[i].hidden = (i !== k); }
+    slider.value = k; count.textContent = "step " + k + " / " + last;
+    prev.disabled = (k === 0); next.disabled = (k === last);
+    if (useHash && location.hash !== "#" + k) { history.replaceState(null, "", "#" + k); }
+  }
+  function fromHash() {
+    var m = /^#(\\d+)$/.exec(location.hash);
+    return m ? parseInt(m[1], 10) : 0;
+  }
+  prev.onclick = function () { show(k - 1); };
+  next.onclick = function () { show(k + 1); };
+  slider.oninput = function () { show(parseInt(slider.value, 10)); };
+  var keys = function (e) {
+    if (e.key === "ArrowLeft") { show(k - 1); e.preventDefault(); }
+    else if (e.key === "ArrowRight") { show(k + 1); e.preventDefault(); }
+    else if (e.key === "Home") { show(0); } else if (e.key === "End") { show(last); }
+  };
+  if (useHash) {
+    document.addEventListener("keydown", keys);
+    window.addEventListener("hashchange", function () { show(fromHash()); });
+    show(fromHash());
+  } else {
+    root.addEventListener("keydown", keys);
+    show(0);
+  }
+})();
+"""
