@@ -32,8 +32,9 @@ def _scalar(fn: Callable[..., Value], values: list[Value]) -> float:
     return float(out)
 
 
-def numerical_grad(fn: Callable[..., Value], inputs: Sequence[object],
-                   eps: float = 1e-6) -> list[float]:  # fmt: skip
+def numerical_grad(
+    fn: Callable[..., Value], inputs: Sequence[object], eps: float = 1e-6
+) -> list[float]:
     """∂fn/∂input_i by central differences (f(x+h) - f(x-h)) / 2h, for every input.
 
     ``fn(*inputs)`` must return a Value; inputs may be Values or numbers, and each
@@ -87,8 +88,14 @@ def _wrong_rules(root: Value, eps: float, atol: float, rtol: float) -> list[str]
     return found
 
 
-def gradcheck(fn: Callable[..., Value], inputs: Sequence[object], *, eps: float = 1e-6,
-              atol: float = 1e-5, rtol: float = 1e-3) -> bool:  # fmt: skip
+def gradcheck(
+    fn: Callable[..., Value],
+    inputs: Sequence[object],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> bool:
     """True when backward's gradients match central differences for every input.
 
     The test is PyTorch's: ``|analytic - numeric| <= atol + rtol·|numeric|``. Otherwise

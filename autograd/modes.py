@@ -6,8 +6,8 @@ tiny mutable object, ``state``, instead of thread-locals or context variables.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class _State:

@@ -16,14 +16,12 @@ and make ONE node whose parents are all the elements.
 from __future__ import annotations
 
 import inspect
-import math
-import numbers
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
-from autograd.modes import state
-from autograd.value import NARY, Value, as_float, describe
+from autograd.apply import apply_nary, is_operand, make_apply, operand
+from autograd.value import Value, as_float
 
 Rule = Callable[..., tuple[float, Sequence[float]]]
 
@@ -31,7 +29,6 @@ OPS: dict[str, OpSpec] = {}
 """Every registered op by name, built-ins and user ops alike."""
 
 _SYMBOLS = {"alpha": "α", "beta": "β"}
-_new = object.__new__
 _TAG_CACHE_LIMIT = 4096
 
 
@@ -59,12 +56,29 @@ class OpSpec:
     """
 
     __slots__ = (
-        "name", "tag", "rule", "arity", "sequences", "static", "examples",
-        "function", "call", "_bound",
-    )  # fmt: skip
+        "name",
+        "tag",
+        "rule",
+        "arity",
+        "sequences",
+        "static",
+        "examples",
+        "function",
+        "call",
+        "apply",
+        "_bound",
+    )
 
-    def __init__(self, name: str, tag: str, rule: Rule, arity: int, sequences: int,
-                 static: dict[str, Any], examples: tuple) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        tag: str,
+        rule: Rule,
+        arity: int,
+        sequences: int,
+        static: dict[str, Any],
+        examples: tuple,
+    ) -> None:
         self.name = name
         self.tag = tag
         self.rule = rule
@@ -74,6 +88,7 @@ class OpSpec:
         self.examples = examples
         self.function: Callable[..., Value] | None = None
         self.call = partial(rule, **static) if static else rule
+        self.apply = make_apply(self) if arity else None  # runs the op on Values
         self._bound: dict[tuple, OpSpec] = {}
 
     def __repr__(self) -> str:
@@ -87,15 +102,26 @@ class OpSpec:
             return self
         unknown = set(static) - set(self.static)
         if unknown:
-            raise TypeError(f"{self.name}: unknown parameter(s) {sorted(unknown)}; "
-                            f"it takes {sorted(self.static)}")  # fmt: skip
-        values = {k: as_float(static.get(k, v), f"{self.name} parameter {k}")
-                  for k, v in self.static.items()}  # fmt: skip
+            raise TypeError(
+                f"{self.name}: unknown parameter(s) {sorted(unknown)}; "
+                f"it takes {sorted(self.static)}"
+            )
+        values = {
+            k: as_float(static.get(k, v), f"{self.name} parameter {k}")
+            for k, v in self.static.items()
+        }
         key = tuple(values.values())
         spec = self._bound.get(key)
         if spec is None:
-            spec = OpSpec(self.name, _tag(self.tag, self.name, values), self.rule, self.arity,
-                          self.sequences, values, self.examples)  # fmt: skip
+            spec = OpSpec(
+                self.name,
+                _tag(self.tag, self.name, values),
+                self.rule,
+                self.arity,
+                self.sequences,
+                values,
+                self.examples,
+            )
             spec.function = self.function
             if len(self._bound) < _TAG_CACHE_LIMIT:
                 self._bound[key] = spec
@@ -110,132 +136,6 @@ class OpSpec:
         else:
             out, local = self.call(*inputs)
         return out, tuple(local)
-
-
-# -- making nodes ----------------------------------------------------------------------
-
-
-def operand(x: object) -> Value:
-    """A Value as is; a number as a constant leaf; anything else TypeError."""
-    if isinstance(x, Value):
-        return x
-    v = _new(Value)
-    v.data = as_float(x, "operand")
-    v.grad = 0.0
-    v.label = ""
-    v._op = None
-    v._a = v._b = v._la = v._lb = None
-    return v
-
-
-def _leaf(out: float) -> Value:
-    v = _new(Value)
-    v.data = out
-    v.grad = 0.0
-    v.label = ""
-    v._op = None
-    v._a = v._b = v._la = v._lb = None
-    return v
-
-
-def _checked(spec: OpSpec, out: float, parents: Sequence[Value], local: Sequence[float]) -> None:
-    """Under detect_anomaly: a non-finite output or local gradient raises."""
-    if math.isfinite(out) and all(math.isfinite(g) for g in local):
-        return
-    shown = ", ".join(describe(p) for p in parents)
-    raise FloatingPointError(
-        f"detect_anomaly: {spec.tag}({shown}) gave output {out!r} and local gradients "
-        f"{tuple(local)!r}"
-    )
-
-
-def _fail(spec: OpSpec, parents: Sequence[Value], exc: Exception) -> Exception:
-    """The rule's error, re-raised with the op and the operands (values and labels)."""
-    shown = [describe(p) for p in parents[:8]]
-    if spec.tag in ("+", "-", "*", "/", "**"):
-        where = f"{shown[0]} {spec.tag} {shown[1]}"
-    elif spec.tag.startswith("**"):
-        where = f"{shown[0]} {spec.tag}"
-    else:
-        more = f", ... ({len(parents)} inputs)" if len(parents) > 8 else ""
-        where = f"{spec.tag}({', '.join(shown)}{more})"
-    return type(exc)(f"{where}: {exc}")
-
-
-def unary(spec: OpSpec, x: Value) -> Value:
-    """Apply a one-input op to a Value."""
-    try:
-        out, (g,) = spec.call(x.data)
-    except (ValueError, ZeroDivisionError, OverflowError) as exc:
-        raise _fail(spec, (x,), exc) from None
-    if not state.plain:
-        if state.anomaly:
-            _checked(spec, out, (x,), (g,))
-        if not state.recording:
-            return _leaf(out)
-    v = _new(Value)
-    v.data = out
-    v.grad = 0.0
-    v.label = ""
-    v._op = spec
-    v._a = x
-    v._b = None
-    v._la = g
-    v._lb = None
-    return v
-
-
-def binary(spec: OpSpec, x: Value, y: Value) -> Value:
-    """Apply a two-input op to two Values."""
-    try:
-        out, (gx, gy) = spec.call(x.data, y.data)
-    except (ValueError, ZeroDivisionError, OverflowError) as exc:
-        raise _fail(spec, (x, y), exc) from None
-    if not state.plain:
-        if state.anomaly:
-            _checked(spec, out, (x, y), (gx, gy))
-        if not state.recording:
-            return _leaf(out)
-    v = _new(Value)
-    v.data = out
-    v.grad = 0.0
-    v.label = ""
-    v._op = spec
-    v._a = x
-    v._b = y
-    v._la = gx
-    v._lb = gy
-    return v
-
-
-def nary(spec: OpSpec, groups: Sequence[Iterable[object]]) -> Value:
-    """Apply an op over sequences: ONE node whose parents are all the elements."""
-    seqs = [[operand(x) for x in group] for group in groups]
-    n = len(seqs[0])
-    if any(len(s) != n for s in seqs):
-        raise ValueError(f"{spec.name}: sequences differ in length {[len(s) for s in seqs]}")
-    if n == 0:
-        raise ValueError(f"{spec.name}: needs at least one value, got none")
-    parents = tuple(seqs[0]) if len(seqs) == 1 else tuple(p for s in seqs for p in s)
-    try:
-        out, local = spec.call(*[[p.data for p in s] for s in seqs])
-    except (ValueError, ZeroDivisionError, OverflowError) as exc:
-        raise _fail(spec, parents, exc) from None
-    if not state.plain:
-        if state.anomaly:
-            _checked(spec, out, parents, local)
-        if not state.recording:
-            return _leaf(out)
-    v = _new(Value)
-    v.data = out
-    v.grad = 0.0
-    v.label = ""
-    v._op = spec
-    v._a = parents
-    v._b = NARY
-    v._la = tuple(local)
-    v._lb = None
-    return v
 
 
 # -- the decorator ---------------------------------------------------------------------
@@ -261,15 +161,22 @@ def _signature(name: str, rule: Rule) -> tuple[int, dict[str, Any]]:
                 raise TypeError(f"op {name!r}: static parameter {p.name!r} needs a default")
             static[p.name] = p.default
         else:
-            raise TypeError(f"op {name!r}: rule parameters must be positional inputs or "
-                            f"keyword-only static parameters, not {p}")  # fmt: skip
+            raise TypeError(
+                f"op {name!r}: rule parameters must be positional inputs or "
+                f"keyword-only static parameters, not {p}"
+            )
     if positional == 0:
         raise TypeError(f"op {name!r}: the rule takes no inputs")
     return positional, static
 
 
-def op(name: str, *, tag: str | None = None, sequences: int = 0,
-       examples: Iterable[Sequence[float]] | None = None) -> Callable[[Rule], Callable]:  # fmt: skip
+def op(
+    name: str,
+    *,
+    tag: str | None = None,
+    sequences: int = 0,
+    examples: Iterable[Sequence[float]] | None = None,
+) -> Callable[[Rule], Callable]:
     """Register a rule ``f(floats..., *, static=default) -> (out, local_gradients)``.
 
     Returns the function on Values/numbers and adds the ``Value`` method of the same
@@ -287,20 +194,22 @@ def op(name: str, *, tag: str | None = None, sequences: int = 0,
         arity, static = _signature(name, rule)
         if sequences:
             if arity != sequences:
-                raise TypeError(f"op {name!r}: declares {sequences} sequence(s) but its "
-                                f"rule takes {arity}")  # fmt: skip
+                raise TypeError(
+                    f"op {name!r}: declares {sequences} sequence(s) but its rule takes {arity}"
+                )
             arity = 0
         elif arity > 2:
             raise TypeError(f"op {name!r}: takes {arity} inputs; use sequences= for n-ary ops")
-        spec = OpSpec(name, tag or name, rule, arity, sequences, static,
-                      _examples(examples, arity, sequences))  # fmt: skip
+        spec = OpSpec(
+            name, tag or name, rule, arity, sequences, static, _examples(examples, arity, sequences)
+        )
         function = _make_function(spec)
         spec.function = function
         OPS[name] = spec
         if not sequences:
             setattr(Value, name, _make_method(spec))
         for dunder in _DUNDERS.get(name, ()):
-            setattr(Value, dunder, _make_operator(spec, reflected=dunder.startswith("__r")))
+            setattr(Value, dunder, _reflected(spec) if dunder.startswith("__r") else spec.apply)
         return function
 
     return register
@@ -321,19 +230,20 @@ def _make_function(spec: OpSpec) -> Callable[..., Value]:
 
         def function(*sequences: Iterable[object], **static: Any) -> Value:
             if len(sequences) != spec.sequences:
-                raise TypeError(f"{spec.name}() takes {spec.sequences} sequence(s), "
-                                f"got {len(sequences)}")  # fmt: skip
-            return nary(spec.bind(**static), [_as_sequence(spec, s) for s in sequences])
+                raise TypeError(
+                    f"{spec.name}() takes {spec.sequences} sequence(s), got {len(sequences)}"
+                )
+            return apply_nary(spec.bind(**static), [_as_sequence(spec, s) for s in sequences])
 
     elif spec.arity == 1:
 
         def function(x: object, **static: Any) -> Value:
-            return unary(spec.bind(**static), operand(x))
+            return spec.bind(**static).apply(operand(x))
 
     else:
 
         def function(x: object, y: object, **static: Any) -> Value:
-            return binary(spec.bind(**static), operand(x), operand(y))
+            return spec.bind(**static).apply(operand(x), operand(y))
 
     function.__name__ = function.__qualname__ = spec.name
     function.__doc__ = spec.rule.__doc__
@@ -343,58 +253,41 @@ def _make_function(spec: OpSpec) -> Callable[..., Value]:
 
 def _as_sequence(spec: OpSpec, values: object) -> Iterable[object]:
     if isinstance(values, (Value, str, bytes)) or not isinstance(values, Iterable):
-        raise TypeError(f"{spec.name}() takes iterables of Values or numbers, "
-                        f"got {type(values).__name__}")  # fmt: skip
+        raise TypeError(
+            f"{spec.name}() takes iterables of Values or numbers, got {type(values).__name__}"
+        )
     return values
 
 
 def _make_method(spec: OpSpec) -> Callable[..., Value]:
+    """``x.name(...)``: the op's own apply when it has no static parameters."""
+    if not spec.static:
+        return spec.apply
     if spec.arity == 1:
-        if spec.static:
 
-            def method(self: Value, **static: Any) -> Value:
-                return unary(spec.bind(**static), self)
-
-        else:
-
-            def method(self: Value) -> Value:
-                return unary(spec, self)
+        def method(self: Value, **static: Any) -> Value:
+            return spec.bind(**static).apply(self)
 
     else:
 
         def method(self: Value, other: object, **static: Any) -> Value:
-            return binary(spec.bind(**static), self, operand(other))
+            return spec.bind(**static).apply(self, operand(other))
 
     method.__name__ = method.__qualname__ = spec.name
     method.__doc__ = spec.rule.__doc__
     return method
 
 
-def _make_operator(spec: OpSpec, reflected: bool) -> Callable[..., Value]:
-    if spec.arity == 1:
+def _reflected(spec: OpSpec) -> Callable[[Value, object], Value]:
+    """``2 - x``: the number is the first operand."""
+    apply = spec.apply
 
-        def operator(self: Value) -> Value:
-            return unary(spec, self)
-
-    elif reflected:
-
-        def operator(self: Value, other: object) -> Value:
-            if not _is_operand(other):
-                return NotImplemented
-            return binary(spec, operand(other), self)
-
-    else:
-
-        def operator(self: Value, other: object) -> Value:
-            if type(other) is not Value and not _is_operand(other):
-                return NotImplemented
-            return binary(spec, self, operand(other))
+    def operator(self: Value, other: object) -> Value:
+        if not is_operand(other):
+            return NotImplemented
+        return apply(operand(other), self)
 
     return operator
-
-
-def _is_operand(x: object) -> bool:
-    return isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool)
 
 
 def bind_power_operators(pow_spec: OpSpec, powc_spec: OpSpec) -> None:
@@ -403,15 +296,10 @@ def bind_power_operators(pow_spec: OpSpec, powc_spec: OpSpec) -> None:
 
     def __pow__(self: Value, other: object) -> Value:
         if isinstance(other, Value):
-            return binary(pow_spec, self, other)
-        if not _is_operand(other):
+            return pow_spec.apply(self, other)
+        if not is_operand(other):
             return NotImplemented
-        return unary(powc_spec.bind(exponent=other), self)
-
-    def __rpow__(self: Value, other: object) -> Value:
-        if not _is_operand(other):
-            return NotImplemented
-        return binary(pow_spec, operand(other), self)
+        return powc_spec.bind(exponent=other).apply(self)
 
     Value.__pow__ = __pow__  # type: ignore[method-assign]
-    Value.__rpow__ = __rpow__  # type: ignore[attr-defined]
+    Value.__rpow__ = _reflected(pow_spec)  # type: ignore[attr-defined]

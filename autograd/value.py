@@ -50,9 +50,9 @@ class Value:
     __array_ufunc__ = None  # numpy scalars defer to Value's reflected operators
 
     def __init__(self, data: float, label: str = "") -> None:
-        if not isinstance(label, str):
+        if type(label) is not str and not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = as_float(data)
+        self.data = data if type(data) is float else as_float(data)
         self.grad = 0.0
         self.label = label
         self._op = None

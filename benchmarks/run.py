@@ -35,8 +35,9 @@ def ensure_micrograd():
     try:
         return importlib.import_module("micrograd.engine"), importlib.import_module("micrograd.nn")
     except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "micrograd==0.1.0"],
-                       check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "micrograd==0.1.0"], check=True
+        )
         importlib.invalidate_caches()
         return importlib.import_module("micrograd.engine"), importlib.import_module("micrograd.nn")
 
@@ -161,24 +162,38 @@ def main() -> None:
     def report(name, ours, theirs, unit="s", better="lower"):
         ratio = theirs / ours if better == "lower" else ours / theirs
         rows.append((name, ours, theirs, ratio))
-        print(f"{name:<32} chainrule {ours:>10.4g} {unit:<3} micrograd {theirs:>10.4g} {unit:<3}"
-              f" ratio {ratio:6.1f}x", flush=True)  # fmt: skip
+        print(
+            f"{name:<32} chainrule {ours:>10.4g} {unit:<3} micrograd {theirs:>10.4g} {unit:<3}"
+            f" ratio {ratio:6.1f}x",
+            flush=True,
+        )
 
     try:
         step_ours, step_theirs = chainrule_moons_step(), micrograd_moons_step(mg_nn)
         step_ours(), step_theirs()  # warm up
         report("moons step (median)", timed(step_ours, repeat), timed(step_theirs, repeat))
-        report("moons step peak memory", peak_memory(step_ours) / 2**20,
-               peak_memory(step_theirs) / 2**20, "MiB")  # fmt: skip
+        report(
+            "moons step peak memory",
+            peak_memory(step_ours) / 2**20,
+            peak_memory(step_theirs) / 2**20,
+            "MiB",
+        )
     except ImportError as exc:
         print(f"moons step skipped: {exc}")
 
     n = 100_000
-    report(f"wide {n} pairs fwd+bwd", timed(lambda: wide(Value, n), repeat),
-           timed(lambda: wide(MG, n), repeat))  # fmt: skip
+    report(
+        f"wide {n} pairs fwd+bwd",
+        timed(lambda: wide(Value, n), repeat),
+        timed(lambda: wide(MG, n), repeat),
+    )
 
-    report("bytes per node (wide 2.5e4)", bytes_per_node(Value, 25_000),
-           bytes_per_node(MG, 25_000), "B")  # fmt: skip
+    report(
+        "bytes per node (wide 2.5e4)",
+        bytes_per_node(Value, 25_000),
+        bytes_per_node(MG, 25_000),
+        "B",
+    )
 
     ours = timed(lambda: chain(Value, 100_000), repeat)
     try:

@@ -1,0 +1,164 @@
+"""Applying a rule to Values: the forward pass that makes one node per op.
+
+``make_apply(spec)`` builds, once per op, the function that runs the op's rule on
+Values and records the node: its parents and the local gradient of each edge. It is
+the hot path of every forward pass, so it is a closure with everything it needs at
+hand, used directly as the ``Value`` method and operator. Under ``no_grad`` it returns a
+fresh leaf; under ``detect_anomaly`` it checks the numbers first.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from autograd.modes import state
+from autograd.value import NARY, Value, as_float, describe
+
+if TYPE_CHECKING:
+    from autograd.registry import OpSpec
+
+_new = object.__new__
+_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+_INFIX = ("+", "-", "*", "/", "**")
+
+
+def is_operand(x: object) -> bool:
+    """True for what an operator accepts beside a Value: a Value or a real number."""
+    return isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool)
+
+
+def operand(x: object) -> Value:
+    """A Value as is; a number as a constant leaf; anything else TypeError."""
+    if isinstance(x, Value):
+        return x
+    return leaf(as_float(x, "operand"))
+
+
+def leaf(data: float) -> Value:
+    """A new leaf holding ``data`` (already a float): no checks, no graph."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._op = None
+    v._a = v._b = v._la = v._lb = None
+    return v
+
+
+def failure(spec: OpSpec, parents: Sequence[Value], exc: Exception) -> Exception:
+    """The rule's error, re-raised with the op and the operands (values and labels)."""
+    shown = [describe(p) for p in parents[:8]]
+    if spec.tag in _INFIX:
+        where = f"{shown[0]} {spec.tag} {shown[1]}"
+    elif spec.tag.startswith("**"):
+        where = f"{shown[0]} {spec.tag}"
+    else:
+        more = f", ... ({len(parents)} inputs)" if len(parents) > 8 else ""
+        where = f"{spec.tag}({', '.join(shown)}{more})"
+    return type(exc)(f"{where}: {exc}")
+
+
+def check_finite(
+    spec: OpSpec, out: float, parents: Sequence[Value], local: Sequence[float]
+) -> None:
+    """Under detect_anomaly: a non-finite output or local gradient raises."""
+    if math.isfinite(out) and all(math.isfinite(g) for g in local):
+        return
+    shown = ", ".join(describe(p) for p in parents)
+    raise FloatingPointError(
+        f"detect_anomaly: {spec.tag}({shown}) gave output {out!r} and local gradients "
+        f"{tuple(local)!r}"
+    )
+
+
+def make_apply(spec: OpSpec) -> Callable[..., Value]:
+    """The function ``apply(x[, y])`` that runs ``spec`` on Values and records the node.
+
+    For a two-input op ``y`` may also be a number (made a constant leaf); anything
+    else returns NotImplemented, so it serves as the operator itself.
+    """
+    call = spec.call
+    if spec.arity == 1:
+
+        def apply_unary(x: Value) -> Value:
+            try:
+                out, (g,) = call(x.data)
+            except _ERRORS as exc:
+                raise failure(spec, (x,), exc) from None
+            if not state.plain:
+                if state.anomaly:
+                    check_finite(spec, out, (x,), (g,))
+                if not state.recording:
+                    return leaf(out)
+            v = _new(Value)
+            v.data = out
+            v.grad = 0.0
+            v.label = ""
+            v._op = spec
+            v._a = x
+            v._b = None
+            v._la = g
+            v._lb = None
+            return v
+
+        return apply_unary
+
+    def apply_binary(x: Value, y: object) -> Value:
+        if type(y) is not Value:
+            if not is_operand(y):
+                return NotImplemented
+            y = operand(y)
+        try:
+            out, (gx, gy) = call(x.data, y.data)
+        except _ERRORS as exc:
+            raise failure(spec, (x, y), exc) from None
+        if not state.plain:
+            if state.anomaly:
+                check_finite(spec, out, (x, y), (gx, gy))
+            if not state.recording:
+                return leaf(out)
+        v = _new(Value)
+        v.data = out
+        v.grad = 0.0
+        v.label = ""
+        v._op = spec
+        v._a = x
+        v._b = y
+        v._la = gx
+        v._lb = gy
+        return v
+
+    return apply_binary
+
+
+def apply_nary(spec: OpSpec, groups: Sequence[Iterable[object]]) -> Value:
+    """Run an op over sequences: ONE node whose parents are all the elements."""
+    seqs = [[operand(x) for x in group] for group in groups]
+    n = len(seqs[0])
+    if any(len(s) != n for s in seqs):
+        raise ValueError(f"{spec.name}: sequences differ in length {[len(s) for s in seqs]}")
+    if n == 0:
+        raise ValueError(f"{spec.name}: needs at least one value, got none")
+    parents = tuple(seqs[0]) if len(seqs) == 1 else tuple(p for s in seqs for p in s)
+    try:
+        out, local = spec.call(*[[p.data for p in s] for s in seqs])
+    except _ERRORS as exc:
+        raise failure(spec, parents, exc) from None
+    if not state.plain:
+        if state.anomaly:
+            check_finite(spec, out, parents, local)
+        if not state.recording:
+            return leaf(out)
+    v = _new(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = ""
+    v._op = spec
+    v._a = parents
+    v._b = NARY
+    v._la = tuple(local)
+    v._lb = None
+    return v
