@@ -1,1 +1,33 @@
-"""nn"""
+"""nn — models on top of `autograd.Value`: the lecture's arc, each part trainable.
+
+Rosenblatt's `Perceptron`, the `LinearClassifier` s = Wx + b, micrograd's `Neuron` /
+`Layer` / `MLP` (with every classic activation) and `Maxout`; `losses` (mse, hinge,
+multiclass SVM, cross-entropy, l2), `optim` (SGD, Adam), toy 2-D `data` sets, and
+`fit` to train any of them. Models save to and `load` from a JSON file.
+"""
+
+from . import data, losses, optim
+from .layers import MLP, Layer, LinearClassifier, Maxout, Neuron
+from .module import Module
+from .parameter import Parameter
+from .perceptron import Perceptron
+from .serialize import load
+from .train import History, fit, predict
+
+__all__ = [
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "Maxout",
+    "Perceptron",
+    "LinearClassifier",
+    "Parameter",
+    "losses",
+    "optim",
+    "data",
+    "fit",
+    "predict",
+    "load",
+    "History",
+]

@@ -1,0 +1,291 @@
+"""Neuron, Layer, MLP, Maxout, LinearClassifier: micrograd's models on `ag.dot`.
+
+A neuron computes ``ag.dot(w, x) + b`` (ONE dot node, then ONE ``+``) and then its
+activation (one op, none for linear), so an MLP's graph stays small and fast. Each
+neuron labels its output node with its path (``layers.0.neurons.3``), which lets a
+drawing collapse a neuron into one box. Initialisation is micrograd's: weights
+uniform(-1, 1), biases 0; `seed` makes it reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+from autograd import Value
+
+from .activations import Activation, name_for_saving, resolve
+from .module import Module, as_inputs, check_size, make_rng
+from .parameter import Parameter
+
+Seed = int | np.random.Generator | None
+
+
+def _activation_display(activation: str | Activation) -> str:
+    if isinstance(activation, str):
+        return activation
+    return getattr(activation, "__qualname__", None) or repr(activation)
+
+
+class Neuron(Module):
+    """One neuron: activation(w·x + b), returning a single Value.
+
+    Its output node is labelled with its `path` ("neuron" when it stands alone).
+    """
+
+    _CONFIG = {"nin": "size", "activation": "activation"}
+    _standalone_label = "neuron"
+
+    def __init__(self, nin: int, activation: str | Activation = "relu", seed: Seed = None):
+        self.nin = check_size("nin", nin)
+        self.activation = activation
+        self._act = resolve(activation)
+        self._check_output = not isinstance(activation, str)
+        rng = make_rng(seed)
+        self.w = [Parameter(v) for v in rng.uniform(-1.0, 1.0, self.nin).tolist()]
+        self.b = Parameter(0.0)
+        self._assign_names()
+
+    def _own_parameters(self) -> list[tuple[str, Parameter]]:
+        return [(f"w.{i}", w) for i, w in enumerate(self.w)] + [("b", self.b)]
+
+    def __call__(self, x: Iterable[Any]) -> Value:
+        return self._forward(as_inputs(x, self.nin))
+
+    def _forward(self, xs: Sequence[Value]) -> Value:
+        """The forward pass on already-checked inputs: one dot, one +, the activation."""
+        out = ag.dot(self.w, xs) + self.b
+        if self._act is not None:
+            out = self._act(out)
+            if self._check_output and not isinstance(out, Value):
+                raise TypeError(
+                    f"activation {_activation_display(self.activation)} returned "
+                    f"{type(out).__name__}, expected a Value"
+                )
+        out.label = self.path or self._standalone_label
+        return out
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "activation": name_for_saving(self.activation)}
+
+    def _repr_config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "activation": _activation_display(self.activation)}
+
+    @staticmethod
+    def _count_parameters(config: dict[str, Any]) -> int:
+        return config["nin"] + 1
+
+
+class Layer(Module):
+    """`nout` neurons on the same `nin` inputs; always returns a list of nout Values."""
+
+    _CONFIG = {"nin": "size", "nout": "size", "activation": "activation"}
+
+    def __init__(
+        self, nin: int, nout: int, activation: str | Activation = "relu", seed: Seed = None
+    ):
+        self.nin = check_size("nin", nin)
+        self.nout = check_size("nout", nout)
+        self.activation = activation
+        rng = make_rng(seed)
+        self.neurons = [Neuron(self.nin, activation, seed=rng) for _ in range(self.nout)]
+        self._assign_names()
+
+    def _children(self) -> list[tuple[str, Module]]:
+        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
+
+    def __call__(self, x: Iterable[Any]) -> list[Value]:
+        return self._forward(as_inputs(x, self.nin))
+
+    def _forward(self, xs: Sequence[Value]) -> list[Value]:
+        return [n._forward(xs) for n in self.neurons]
+
+    def config(self) -> dict[str, Any]:
+        act = name_for_saving(self.activation)
+        return {"nin": self.nin, "nout": self.nout, "activation": act}
+
+    def _repr_config(self) -> dict[str, Any]:
+        act = _activation_display(self.activation)
+        return {"nin": self.nin, "nout": self.nout, "activation": act}
+
+    @staticmethod
+    def _count_parameters(config: dict[str, Any]) -> int:
+        return config["nout"] * (config["nin"] + 1)
+
+
+class MLP(Module):
+    """A multilayer perceptron: Layers of `nouts` sizes, `activation` between them.
+
+    The last layer uses `output_activation` (linear by default: raw scores). Returns a
+    list of Values, or one Value when the last layer has a single output.
+    ``MLP(2, [16, 16, 1])`` has 337 parameters, like micrograd's.
+    """
+
+    _CONFIG = {
+        "nin": "size",
+        "nouts": "sizes",
+        "activation": "activation",
+        "output_activation": "activation",
+    }
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str | Activation = "relu",
+        output_activation: str | Activation = "linear",
+        seed: Seed = None,
+    ):
+        self.nin = check_size("nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise ValueError(f"nouts must be a list of layer sizes, got {nouts!r}")
+        self.nouts = [check_size("each layer size in nouts", n) for n in nouts]
+        if not self.nouts:
+            raise ValueError("nouts must name at least one layer")
+        self.activation = activation
+        self.output_activation = output_activation
+        rng = make_rng(seed)
+        sizes = [self.nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation, rng)
+            for i in range(len(self.nouts))
+        ]
+        self._assign_names()
+
+    def _children(self) -> list[tuple[str, Module]]:
+        return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
+
+    def __call__(self, x: Iterable[Any]) -> Value | list[Value]:
+        xs: list[Value] = as_inputs(x, self.nin)
+        for layer in self.layers:
+            xs = layer._forward(xs)
+        return xs[0] if len(xs) == 1 else xs
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": name_for_saving(self.activation),
+            "output_activation": name_for_saving(self.output_activation),
+        }
+
+    def _repr_config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": _activation_display(self.activation),
+            "output_activation": _activation_display(self.output_activation),
+        }
+
+    @staticmethod
+    def _count_parameters(config: dict[str, Any]) -> int:
+        sizes = [config["nin"], *config["nouts"]]
+        return sum(sizes[i + 1] * (sizes[i] + 1) for i in range(len(sizes) - 1))
+
+
+class MaxoutUnit(Module):
+    """One maxout unit: max(w1·x + b1, ..., wk·x + bk) — k dots, k +, ONE max node.
+
+    Its parameters are ``pieces.k.w.j`` and ``pieces.k.b``; its output node is labelled
+    with its path, like a neuron's.
+    """
+
+    _standalone_label = "maxout"
+
+    def __init__(self, nin: int, pieces: int = 2, seed: Seed = None):
+        self.nin = check_size("nin", nin)
+        self.pieces = check_size("pieces", pieces)
+        rng = make_rng(seed)
+        self.w = [
+            [Parameter(v) for v in rng.uniform(-1.0, 1.0, self.nin).tolist()]
+            for _ in range(self.pieces)
+        ]
+        self.b = [Parameter(0.0) for _ in range(self.pieces)]
+        self._assign_names()
+
+    def _own_parameters(self) -> list[tuple[str, Parameter]]:
+        named: list[tuple[str, Parameter]] = []
+        for k, (w, b) in enumerate(zip(self.w, self.b)):
+            named.extend((f"pieces.{k}.w.{i}", wi) for i, wi in enumerate(w))
+            named.append((f"pieces.{k}.b", b))
+        return named
+
+    def __call__(self, x: Iterable[Any]) -> Value:
+        return self._forward(as_inputs(x, self.nin))
+
+    def _forward(self, xs: Sequence[Value]) -> Value:
+        out = ag.max([ag.dot(w, xs) + b for w, b in zip(self.w, self.b)])
+        out.label = self.path or self._standalone_label
+        return out
+
+    def _repr_config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "pieces": self.pieces}
+
+
+class Maxout(Module):
+    """A layer of `nout` maxout units (the lecture's max(w1ᵀx + b1, w2ᵀx + b2)).
+
+    Returns a list of nout Values; units are named ``neurons.i`` like a Layer's neurons.
+    """
+
+    _CONFIG = {"nin": "size", "nout": "size", "pieces": "size"}
+
+    def __init__(self, nin: int, nout: int, pieces: int = 2, seed: Seed = None):
+        self.nin = check_size("nin", nin)
+        self.nout = check_size("nout", nout)
+        self.pieces = check_size("pieces", pieces)
+        rng = make_rng(seed)
+        self.neurons = [MaxoutUnit(self.nin, self.pieces, rng) for _ in range(self.nout)]
+        self._assign_names()
+
+    def _children(self) -> list[tuple[str, Module]]:
+        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
+
+    def __call__(self, x: Iterable[Any]) -> list[Value]:
+        xs = as_inputs(x, self.nin)
+        return [n._forward(xs) for n in self.neurons]
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces}
+
+    @staticmethod
+    def _count_parameters(config: dict[str, Any]) -> int:
+        return config["nout"] * config["pieces"] * (config["nin"] + 1)
+
+
+class LinearClassifier(Module):
+    """The lecture's linear classifier s = W x + b: one linear neuron per class.
+
+    Row c of W is neuron ``neurons.c`` (its template for class c). Returns the list of
+    `nclasses` scores.
+    """
+
+    _CONFIG = {"nin": "size", "nclasses": "size"}
+
+    def __init__(self, nin: int, nclasses: int, seed: Seed = None):
+        self.nin = check_size("nin", nin)
+        self.nclasses = check_size("nclasses", nclasses)
+        rng = make_rng(seed)
+        self.neurons = [Neuron(self.nin, "linear", seed=rng) for _ in range(self.nclasses)]
+        self._assign_names()
+
+    def _children(self) -> list[tuple[str, Module]]:
+        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
+
+    def __call__(self, x: Iterable[Any]) -> list[Value]:
+        xs = as_inputs(x, self.nin)
+        return [n._forward(xs) for n in self.neurons]
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nclasses": self.nclasses}
+
+    @staticmethod
+    def _count_parameters(config: dict[str, Any]) -> int:
+        return config["nclasses"] * (config["nin"] + 1)
+
+
+__all__ = ["Neuron", "Layer", "MLP", "Maxout", "MaxoutUnit", "LinearClassifier"]

@@ -1,0 +1,138 @@
+"""Loss functions: a model's outputs and the true labels -> one scalar Value to minimise.
+
+Each loss is the mean over samples, built from few engine nodes per sample so that
+`backward()` stays cheap. The lecture's vocabulary: a *margin* loss (hinge, multiclass
+SVM) is zero once the right score beats the others by the margin; cross-entropy is the
+softmax's negative log-likelihood; `l2` is the regulariser R(W) = Σ w².
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import autograd as ag
+from autograd import Value
+
+Score = Value | float
+
+
+def _as_list(xs: Any, what: str) -> list[Any]:
+    if isinstance(xs, Value):
+        return [xs]
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{what} must be a sequence, got {xs!r}")
+    return list(xs)
+
+
+def _single(score: Any, i: int) -> Any:
+    """A one-output model's score: a Value/number, or a 1-element list of one."""
+    if isinstance(score, (list, tuple)):
+        if len(score) != 1:
+            raise ValueError(f"sample {i}: expected one score, got {len(score)}")
+        return score[0]
+    return score
+
+
+def _check_lengths(a: list[Any], b: list[Any], what: str) -> None:
+    if len(a) != len(b):
+        raise ValueError(f"{what}: {len(a)} predictions but {len(b)} labels")
+    if not a:
+        raise ValueError(f"{what}: no samples")
+
+
+def _real(v: Any) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def mse(preds: Score | Sequence[Any], targets: Any) -> Value:
+    """Mean squared error: mean over all entries of (pred - target)².
+
+    `preds` and `targets` are aligned sequences (of scalars, or of equal-length rows).
+    """
+    p = [q for i, row in enumerate(_as_list(preds, "preds")) for q in _row(row, i)]
+    t = [q for i, row in enumerate(_as_list(targets, "targets")) for q in _row(row, i)]
+    _check_lengths(p, t, "mse")
+    return ag.sum([(a - b) ** 2 for a, b in zip(p, t)]) / len(p)
+
+
+def _row(row: Any, i: int) -> list[Any]:
+    if isinstance(row, (list, tuple)):
+        return list(row)
+    return [row]
+
+
+def hinge(scores: Sequence[Any], labels: Any) -> Value:
+    """Binary max-margin (SVM) loss: mean relu(1 - y·s) with labels y = ±1.
+
+    Written per sample as relu(1 - s) for y = +1 and relu(1 + s) for y = -1: the same
+    numbers with one op fewer than 1 - y·s.
+    """
+    s = _as_list(scores, "scores")
+    y = _as_list(labels, "labels")
+    _check_lengths(s, y, "hinge")
+    terms = []
+    for i, (si, yi) in enumerate(zip(s, y)):
+        si = _single(si, i)
+        if yi == 1 and _real(yi):
+            terms.append((1 - si).relu() if isinstance(si, Value) else ag.relu(1 - si))
+        elif yi == -1 and _real(yi):
+            terms.append((1 + si).relu() if isinstance(si, Value) else ag.relu(1 + si))
+        else:
+            raise ValueError(f"hinge: label {i} is {yi!r}; binary labels must be +1 or -1")
+    return ag.sum(terms) / len(terms)
+
+
+def _class_rows(score_rows: Any, labels: Any, what: str) -> list[tuple[list[Any], int]]:
+    rows = _as_list(score_rows, "score_rows")
+    y = _as_list(labels, "labels")
+    _check_lengths(rows, y, what)
+    out = []
+    for i, (row, yi) in enumerate(zip(rows, y)):
+        row = _as_list(row, f"score row {i}")
+        if len(row) < 2:
+            raise ValueError(f"{what}: row {i} has {len(row)} score(s); need one per class")
+        if isinstance(yi, bool) or not isinstance(yi, numbers.Integral) or not 0 <= yi < len(row):
+            raise ValueError(
+                f"{what}: label {i} is {yi!r}; expected a class id in 0..{len(row) - 1}"
+            )
+        out.append((row, int(yi)))
+    return out
+
+
+def multiclass_svm(score_rows: Sequence[Any], labels: Any, margin: float = 1.0) -> Value:
+    """Weston–Watkins multiclass SVM: mean over rows of Σ_{j≠y} max(0, s_j - s_y + margin).
+
+    The lecture's L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1).
+    """
+    if not _real(margin) or not math.isfinite(margin) or margin < 0:
+        raise ValueError(f"multiclass_svm: margin must be a finite number >= 0, got {margin!r}")
+    row_losses = []
+    for row, yi in _class_rows(score_rows, labels, "multiclass_svm"):
+        correct = row[yi]
+        row_losses.append(
+            ag.sum([ag.relu(sj - correct + margin) for j, sj in enumerate(row) if j != yi])
+        )
+    return ag.sum(row_losses) / len(row_losses)
+
+
+def cross_entropy(score_rows: Sequence[Any], labels: Any) -> Value:
+    """Softmax cross-entropy: mean over rows of logsumexp(s) - s_y.
+
+    One stable `logsumexp` node per row, so logits of ±1e4 give finite losses and
+    exact softmax gradients.
+    """
+    row_losses = [
+        ag.logsumexp(row) - row[yi] for row, yi in _class_rows(score_rows, labels, "cross_entropy")
+    ]
+    return ag.sum(row_losses) / len(row_losses)
+
+
+def l2(params: Iterable[Value]) -> Value:
+    """The L2 regulariser Σ p², as ONE dot node of the parameters with themselves."""
+    ps = list(params)
+    if not ps:
+        return Value(0.0)
+    return ag.dot(ps, ps)

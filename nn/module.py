@@ -1,0 +1,181 @@
+"""Module: the base of every model — its parameters, their names, and their state.
+
+A model is a tree of modules (MLP -> layers -> neurons). Each module lists the
+parameters it owns directly (`_own_parameters`) and its sub-modules (`_children`);
+from those two, `Module` derives everything else: `parameters()` in a fixed order
+(layer by layer, neuron by neuron, weights then bias), 0-based dotted names such as
+``layers.0.neurons.3.w.1``, `zero_grad`, and an all-or-nothing `load_state_dict`.
+Saving to and loading from a file lives in `nn/serialize.py`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+
+from .parameter import Parameter
+
+
+def join(prefix: str, name: str) -> str:
+    """Join two dotted path parts, ignoring an empty prefix."""
+    return f"{prefix}.{name}" if prefix else name
+
+
+def check_size(what: str, n: Any) -> int:
+    """`n` as a positive int (bools refused) or ValueError naming `what`."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{what} must be a positive integer, got {n!r}")
+    return int(n)
+
+
+def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy Generator from a seed (int or None), or the given Generator itself.
+
+    Passing one Generator down the tree (MLP -> Layer -> Neuron) makes a whole model
+    reproducible from the single seed given to the outermost constructor.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+        return np.random.default_rng(seed)
+    raise TypeError(f"seed must be an int, None or a numpy Generator, got {seed!r}")
+
+
+def as_inputs(x: Iterable[Any], nin: int) -> list[Value]:
+    """The model input `x` (numbers, Values, or a 1-D array) as a list of `nin` Values.
+
+    Numbers become leaf Values labelled ``x0``, ``x1``, ... (so drawings show them as
+    inputs); Values pass through untouched so gradients can flow into them.
+    """
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            raise ValueError(f"expected one sample (a 1-D array of {nin}), got shape {x.shape}")
+        x = x.tolist()
+    elif isinstance(x, (Value, str, bytes)) or not isinstance(x, Iterable):
+        raise TypeError(f"expected an iterable of {nin} numbers or Values, got {x!r}")
+    else:
+        x = list(x)
+    if len(x) != nin:
+        raise ValueError(f"expected {nin} inputs, got {len(x)}")
+    return [v if isinstance(v, Value) else Value(v, label=f"x{i}") for i, v in enumerate(x)]
+
+
+def check_state_value(name: str, value: Any) -> float:
+    """A parameter value from a state dict: a finite real number, else ValueError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"parameter {name!r}: expected a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"parameter {name!r}: expected a finite number, got {value!r}")
+    return value
+
+
+class Module:
+    """Base class of every model: parameters, their names, zero_grad and state dicts.
+
+    Subclasses override `_own_parameters` (name, Parameter pairs they hold directly)
+    and `_children` (name, Module pairs), and call `_assign_names()` at the end of
+    construction. Every module has a `path`: its dotted place in the outermost model
+    ('' for the outermost one), which neurons use to label their output node.
+    """
+
+    path: str = ""
+
+    def _own_parameters(self) -> list[tuple[str, Parameter]]:
+        return []
+
+    def _children(self) -> list[tuple[str, Module]]:
+        return []
+
+    def _assign_names(self, prefix: str = "") -> None:
+        """Name every parameter and module below by its path from this module.
+
+        Called by each constructor, so an outer model (built last) renames what its
+        sub-modules named: names always read from the outermost model.
+        """
+        self.path = prefix
+        for name, p in self._own_parameters():
+            p.rename(join(prefix, name))
+        for name, child in self._children():
+            child._assign_names(join(prefix, name))
+
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """(name, parameter) pairs, names relative to this module, in parameter order."""
+        named = list(self._own_parameters())
+        for cname, child in self._children():
+            named.extend((f"{cname}.{n}", p) for n, p in child.named_parameters())
+        return named
+
+    def parameters(self) -> list[Parameter]:
+        """Every parameter: layer by layer, neuron by neuron, weights then bias."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (leaves accumulate across backward calls)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """{name: value} for every parameter, in parameter order."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set every parameter from `state`; all or nothing.
+
+        `state` must name exactly this model's parameters, each with a finite real
+        number. Everything is checked before anything is assigned, so on ValueError
+        the model is untouched.
+        """
+        if not isinstance(state, Mapping):
+            raise ValueError(f"state must be a mapping of name -> number, got {type(state)}")
+        named = self.named_parameters()
+        expected = [n for n, _ in named]
+        missing = [n for n in expected if n not in state]
+        extra = sorted(set(state) - set(expected), key=str)
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"missing {len(missing)} parameter(s): {_few(missing)}")
+            if extra:
+                parts.append(f"unexpected {len(extra)} parameter(s): {_few(extra)}")
+            raise ValueError(f"state does not match {type(self).__name__}: " + "; ".join(parts))
+        values = [check_state_value(n, state[n]) for n in expected]
+        for (_, p), v in zip(named, values):
+            p.data = v
+
+    # -- saving (the file format itself is in serialize.py) --------------------------
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture (for save/load)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be saved (no config)")
+
+    def save(self, path: str | PathLike[str]) -> None:
+        """Write architecture and parameters as JSON to `path`, atomically.
+
+        A callable activation cannot be saved -> ValueError naming it.
+        """
+        from .serialize import save
+
+        save(self, path)
+
+    def __repr__(self) -> str:
+        try:
+            args = ", ".join(f"{k}={v!r}" for k, v in self._repr_config().items())
+        except NotImplementedError:
+            args = ""
+        return f"{type(self).__name__}({args})"
+
+    def _repr_config(self) -> dict[str, Any]:
+        return self.config()
+
+
+def _few(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")

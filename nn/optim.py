@@ -1,0 +1,122 @@
+"""Optimisers: turn each parameter's gradient into an update, with PyTorch's rules.
+
+Updates are written straight to ``p.data`` (plain floats), so a step builds no graph.
+``opt.lr`` is a plain attribute: a schedule (see `fit`'s `lr_end`) just assigns it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+from autograd import Value
+
+
+def _check_params(params: Iterable[Value]) -> list[Value]:
+    ps = list(params)
+    if not ps:
+        raise ValueError("optimizer got an empty parameter list")
+    for i, p in enumerate(ps):
+        if not isinstance(p, Value):
+            raise TypeError(f"parameter {i} is {type(p).__name__}, expected a Value")
+    return ps
+
+
+def _check_number(what: str, v: Any, low: float = 0.0, high: float = math.inf) -> float:
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not low <= v < high:
+        raise ValueError(f"{what} must be a number in [{low}, {high}), got {v!r}")
+    return float(v)
+
+
+class Optimizer:
+    """What every optimiser shares: its parameters, `lr`, and `zero_grad`."""
+
+    def __init__(self, params: Iterable[Value], lr: float):
+        self.params = _check_params(params)
+        self.lr = _check_number("lr", lr)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 before the next backward pass."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with PyTorch's momentum and weight decay.
+
+    Per parameter p with gradient g:  g' = g + weight_decay·p;
+    v = momentum·v + g' (v = g' on the first step);  p -= lr·v.
+    With momentum 0 this is the lecture's ``weights += -step_size * weights_grad``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(params, lr)
+        self.momentum = _check_number("momentum", momentum)
+        self.weight_decay = _check_number("weight_decay", weight_decay)
+        self.velocity: list[float] | None = None
+
+    def step(self) -> None:
+        """Apply one update to every parameter from its current `.grad`."""
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        if mu == 0.0:
+            for p in self.params:
+                p.data -= lr * (p.grad + wd * p.data if wd else p.grad)
+            return
+        first = self.velocity is None
+        velocity = self.velocity if self.velocity is not None else [0.0] * len(self.params)
+        for i, p in enumerate(self.params):
+            g = p.grad + wd * p.data if wd else p.grad
+            v = g if first else mu * velocity[i] + g
+            velocity[i] = v
+            p.data -= lr * v
+        self.velocity = velocity
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba) with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8.
+
+    Per parameter at step t: m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;
+    m̂ = m / (1 - β1^t);  v̂ = v / (1 - β2^t);  p -= lr·m̂ / (√v̂ + eps).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ):
+        super().__init__(params, lr)
+        beta1, beta2 = betas
+        self.betas = (
+            _check_number("beta1", beta1, 0.0, 1.0),
+            _check_number("beta2", beta2, 0.0, 1.0),
+        )
+        self.eps = _check_number("eps", eps)
+        self.t = 0
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """Apply one bias-corrected Adam update to every parameter."""
+        self.t += 1
+        beta1, beta2 = self.betas
+        correction1 = 1.0 - beta1**self.t
+        sqrt_correction2 = math.sqrt(1.0 - beta2**self.t)
+        lr, eps, m, v = self.lr, self.eps, self.m, self.v
+        for i, p in enumerate(self.params):
+            g = p.grad
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+            p.data -= lr * (m[i] / correction1) / (math.sqrt(v[i]) / sqrt_correction2 + eps)

@@ -1,0 +1,205 @@
+"""fit(): train a model on (X, y) with a named loss, and record a History.
+
+One epoch = one pass over the data in (mini-)batches. Each step: forward over the
+batch, loss (+ l2 · Σp²), backward, optimiser step. The labels the loss sees and the
+class a score means depend on the loss:
+
+    hinge           one output; class 1 -> +1, class 0 -> -1; predicts score > 0
+    mse             one output; target = the class id (0 or 1); predicts output > 0.5
+    cross_entropy   one score per class; predicts the arg-max
+    multiclass_svm  one score per class; predicts the arg-max
+
+A callable loss gets ``(outputs, labels)`` (model outputs of the batch, int class ids)
+and its predictions follow the model's shape: score > 0 for one output, else arg-max.
+Accuracy needs no extra forward pass (see `History`); `predict` runs under `no_grad`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from autograd import Value, no_grad
+
+from . import losses
+from .module import Module
+from .optim import SGD
+from .validate import check_X, check_y
+
+LOSSES = ("hinge", "mse", "cross_entropy", "multiclass_svm")
+_BINARY = ("hinge", "mse")
+
+
+@dataclass
+class History:
+    """What `fit` measured, one entry per epoch.
+
+    Both are read off the epoch's own forward passes, as micrograd's demo and Keras do
+    (no second pass over the data): loss is the mean over the epoch's batches of the
+    minimised objective (data loss + l2 term); accuracy is the share of samples each
+    batch's forward pass classified correctly, before that batch's update. With a full
+    batch both describe the model as it was at the start of the epoch; `predict`
+    measures the trained model.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[float]]:
+        """The history as plain lists, ready for json.dump."""
+        return {"loss": list(self.loss), "accuracy": list(self.accuracy)}
+
+
+def _scores(out: Any) -> list[float]:
+    """A model output (Value, number or list of them) as a list of floats."""
+    if isinstance(out, (list, tuple)):
+        return [float(v) for v in out]
+    return [float(out)]
+
+
+def _classify(scores: list[float], loss: str | Callable[..., Value]) -> int:
+    if loss == "mse":
+        return 1 if scores[0] > 0.5 else 0
+    if len(scores) == 1:
+        return 1 if scores[0] > 0 else 0
+    return max(range(len(scores)), key=scores.__getitem__)
+
+
+def predict(model: Module, X: Any, loss: str | Callable[..., Value] = "hinge") -> np.ndarray:
+    """Class ids the model assigns to the rows of X, as `fit` reads them for `loss`.
+
+    Runs under `no_grad`: no graph is built, however many points (a decision-boundary
+    grid) are asked for.
+    """
+    rows = check_X(X).tolist()
+    with no_grad():
+        return np.array([_classify(_scores(model(r)), loss) for r in rows], dtype=int)
+
+
+def _check_loss(loss: Any) -> str | Callable[..., Value]:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)}")
+        return loss
+    if callable(loss):
+        return loss
+    raise ValueError(f"loss must be one of {', '.join(LOSSES)} or a callable, got {loss!r}")
+
+
+def _count_outputs(model: Module, row: list[float]) -> int:
+    with no_grad():
+        return len(_scores(model(row)))
+
+
+def _data_loss(loss: str | Callable[..., Value], outs: list[Any], y: list[int]) -> Value:
+    if loss == "hinge":
+        return losses.hinge(outs, [1 if c == 1 else -1 for c in y])
+    if loss == "mse":
+        return losses.mse([o[0] if isinstance(o, list) else o for o in outs], y)
+    if loss == "cross_entropy":
+        return losses.cross_entropy(outs, y)
+    if loss == "multiclass_svm":
+        return losses.multiclass_svm(outs, y)
+    result = loss(outs, y)  # type: ignore[operator]
+    if not isinstance(result, Value):
+        raise TypeError(f"the loss callable returned {type(result).__name__}, expected a Value")
+    return result
+
+
+def _check_positive_int(what: str, v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+        raise ValueError(f"{what} must be a positive integer, got {v!r}")
+    return int(v)
+
+
+def _check_rate(what: str, v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0:
+        raise ValueError(f"{what} must be a finite number >= 0, got {v!r}")
+    return float(v)
+
+
+def fit(
+    model: Module,
+    X: Any,
+    y: Any,
+    *,
+    loss: str | Callable[..., Value] = "hinge",
+    optimizer: Any = None,
+    lr: float = 1.0,
+    lr_end: float | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    l2: float = 1e-4,
+    progress: bool = True,
+    seed: int | None = 0,
+) -> History:
+    """Train `model` on X (n x d floats) and y (n class ids); return its History.
+
+    optimizer: None -> SGD(model.parameters(), lr); a given optimiser keeps its own lr
+    (`lr` is then ignored). lr_end: the optimiser's lr decays linearly from its value
+    at the start to lr_end, reaching it in the last epoch (micrograd's demo: lr=1.0,
+    lr_end=0.1). batch_size None = full batch; otherwise each epoch visits the samples
+    in an order drawn from `seed`. l2 adds l2·Σp² over model.parameters() to the loss.
+    progress shows a tqdm bar with the latest loss and accuracy.
+    """
+    loss = _check_loss(loss)
+    Xa = check_X(X)
+    n = Xa.shape[0]
+    epochs = _check_positive_int("epochs", epochs)
+    if batch_size is not None:
+        batch_size = _check_positive_int("batch_size", batch_size)
+    l2 = _check_rate("l2", l2)
+    if lr_end is not None:
+        lr_end = _check_rate("lr_end", lr_end)
+    rows = Xa.tolist()
+    nout = _count_outputs(model, rows[0])  # also checks the model takes d inputs
+    if loss in _BINARY or (callable(loss) and nout == 1):
+        if nout != 1:
+            raise ValueError(f"loss {loss!r} needs a model with one output, it has {nout}")
+        nclasses = 2
+    else:
+        if nout < 2:
+            raise ValueError(f"loss {loss!r} needs one score per class, the model has {nout}")
+        nclasses = nout
+    labels = check_y(y, n, nclasses).tolist()
+
+    params = model.parameters()
+    if optimizer is None:
+        optimizer = SGD(params, _check_rate("lr", lr))
+    lr_start = optimizer.lr
+    rng = np.random.default_rng(seed)
+    size = n if batch_size is None else batch_size
+    history = History()
+
+    bar = tqdm(range(epochs), desc="fit", disable=not progress, leave=True)
+    for epoch in bar:
+        if lr_end is not None and epochs > 1:
+            optimizer.lr = lr_start + (lr_end - lr_start) * epoch / (epochs - 1)
+        order = list(range(n)) if batch_size is None else rng.permutation(n).tolist()
+        total = 0.0
+        correct = 0
+        for start in range(0, n, size):
+            batch = order[start : start + size]
+            batch_labels = [labels[i] for i in batch]
+            optimizer.zero_grad()
+            outs = [model(rows[i]) for i in batch]
+            objective = _data_loss(loss, outs, batch_labels)
+            if l2:
+                objective = objective + l2 * losses.l2(params)
+            objective.backward()
+            optimizer.step()
+            total += objective.data * len(batch)
+            # accuracy from this forward pass's numbers: no second pass, no graph
+            correct += sum(_classify(_scores(o), loss) == c for o, c in zip(outs, batch_labels))
+        history.loss.append(total / n)
+        history.accuracy.append(correct / n)
+        if progress:
+            bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.3f}")
+    bar.close()
+    return history
