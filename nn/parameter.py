@@ -25,6 +25,9 @@ class Parameter(Value):
         super().__init__(data, label=name)
         self.name = name
 
+    def __repr__(self) -> str:
+        return f"Parameter(name={self.name!r}, data={self.data!r}, grad={self.grad!r})"
+
     def rename(self, name: str) -> None:
         """Set both the `name` and the displayed `label` to `name`."""
         self.name = name

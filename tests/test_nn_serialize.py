@@ -1,0 +1,203 @@
+"""Model files: JSON round trips, atomic writes, and every corrupt file refused."""
+
+import json
+import os
+
+import pytest
+
+import nn
+from nn import MLP, Layer, LinearClassifier, Maxout, Neuron, Perceptron
+
+
+def saved(tmp_path, model, name="model.json"):
+    path = tmp_path / name
+    model.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        MLP(2, [16, 16, 1], seed=0),
+        MLP(3, [4, 2], activation="tanh", output_activation="sigmoid", seed=1),
+        Layer(2, 3, activation="elu", seed=2),
+        Neuron(4, activation="leaky_relu", seed=3),
+        Maxout(2, 3, pieces=3, seed=4),
+        LinearClassifier(2, 3, seed=5),
+        Perceptron(2),
+    ],
+    ids=lambda m: type(m).__name__,
+)
+def test_save_then_load_rebuilds_the_same_model(tmp_path, model):
+    loaded = nn.load(saved(tmp_path, model))
+    assert type(loaded) is type(model)
+    assert loaded.config() == model.config()
+    assert loaded.state_dict() == model.state_dict()  # floats survive JSON exactly
+    assert [n for n, _ in loaded.named_parameters()] == [n for n, _ in model.named_parameters()]
+    x = [0.25 * (i + 1) for i in range(model.nin)]
+    out, again = model(x), loaded(x)
+    out, again = (out, again) if isinstance(out, list) else ([out], [again])
+    assert [v.data for v in out] == [v.data for v in again]
+
+
+def test_the_file_is_json_with_format_version_class_config_parameters(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    doc = json.loads(saved(tmp_path, model).read_text())
+    assert doc["format"] == "chainrule.model" and doc["version"] == 1
+    assert doc["class"] == "MLP"
+    assert doc["config"] == {
+        "nin": 2,
+        "nouts": [3, 1],
+        "activation": "relu",
+        "output_activation": "linear",
+    }
+    assert doc["parameters"] == model.state_dict()
+
+
+def test_save_replaces_an_existing_file_and_leaves_no_temp_file(tmp_path):
+    path = saved(tmp_path, MLP(2, [1], seed=0))
+    model = MLP(2, [1], seed=1)
+    model.save(path)
+    assert nn.load(path).state_dict() == model.state_dict()
+    assert os.listdir(tmp_path) == ["model.json"]
+
+
+def test_a_callable_activation_cannot_be_saved_and_nothing_is_written(tmp_path):
+    def swish(v):
+        return v * v.sigmoid()
+
+    with pytest.raises(ValueError, match="swish"):
+        MLP(2, [3, 1], activation=swish).save(tmp_path / "m.json")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_failed_save_leaves_the_previous_file_intact(tmp_path):
+    path = saved(tmp_path, MLP(2, [1], seed=0))
+    before = path.read_bytes()
+    broken = MLP(2, [1], seed=1)
+    broken.parameters()[0].data = float("nan")
+    with pytest.raises(ValueError, match="not finite"):
+        broken.save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.json"]
+
+
+def _edit(doc, key, value):
+    doc[key] = value
+
+
+def _param(doc, value):
+    doc["parameters"]["layers.0.neurons.0.w.0"] = value
+
+
+CORRUPTIONS = {
+    "not an object": lambda d: d.clear() or d.update({"x": 1}),
+    "wrong format": lambda d: _edit(d, "format", "pickle"),
+    "wrong version": lambda d: _edit(d, "version", 2),
+    "unknown class": lambda d: _edit(d, "class", "Transformer"),
+    "class not a string": lambda d: _edit(d, "class", ["MLP"]),
+    "missing parameter": lambda d: d["parameters"].pop("layers.1.neurons.0.b"),
+    "extra parameter": lambda d: d["parameters"].update({"layers.1.neurons.0.w.9": 0.0}),
+    "renamed parameter": lambda d: d["parameters"].update(
+        {"layers.1.neurons.0.bias": d["parameters"].pop("layers.1.neurons.0.b")}
+    ),
+    "string value": lambda d: _param(d, "0.5"),
+    "null value": lambda d: _param(d, None),
+    "bool value": lambda d: _param(d, True),
+    "list value": lambda d: _param(d, [0.5]),
+    "parameters not an object": lambda d: _edit(d, "parameters", [1.0, 2.0]),
+    "config layer sizes changed": lambda d: d["config"].update({"nouts": [4, 1]}),
+    "config nin changed": lambda d: d["config"].update({"nin": 3}),
+    "config nin a string": lambda d: d["config"].update({"nin": "2"}),
+    "config nin zero": lambda d: d["config"].update({"nin": 0}),
+    "config unknown activation": lambda d: d["config"].update({"activation": "swish"}),
+    "config key missing": lambda d: d["config"].pop("output_activation"),
+    "config extra key": lambda d: d["config"].update({"dropout": 0.5}),
+    "missing top-level key": lambda d: d.pop("config"),
+}
+PARAMETER_FAULTS = {
+    "missing parameter",
+    "extra parameter",
+    "renamed parameter",
+    "string value",
+    "null value",
+    "bool value",
+    "list value",
+    "parameters not an object",
+}
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS)
+def test_every_corrupt_document_is_a_value_error_and_the_model_is_untouched(tmp_path, case):
+    model = MLP(2, [3, 1], seed=0)
+    path = saved(tmp_path, model)
+    before = model.state_dict()
+    doc = json.loads(path.read_text())
+    CORRUPTIONS[case](doc)
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError):
+        nn.load(path)
+    if case in PARAMETER_FAULTS:  # the same parameters, loaded into the live model
+        with pytest.raises(ValueError):
+            model.load_state_dict(doc["parameters"])
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (None, "invalid JSON"),  # truncated: filled in below
+        ("", "invalid JSON"),
+        ("[1, 2", "invalid JSON"),
+        ("[]", "JSON object"),
+    ],
+)
+def test_truncated_or_non_json_files_are_value_errors(tmp_path, text, match):
+    path = saved(tmp_path, MLP(2, [3, 1], seed=0))
+    if text is None:
+        text = path.read_text()[:-40]
+    path.write_text(text)
+    with pytest.raises(ValueError, match=match):
+        nn.load(path)
+
+
+def test_nan_and_infinity_tokens_are_refused(tmp_path):
+    model = MLP(2, [1], seed=0)
+    path = saved(tmp_path, model)
+    for token in ("NaN", "Infinity", "-Infinity"):
+        text = path.read_text().replace(repr(model.parameters()[0].data), token, 1)
+        path.write_text(text)
+        with pytest.raises(ValueError, match="finite"):
+            nn.load(path)
+        model.save(path)
+
+
+def test_a_binary_file_is_a_value_error(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ValueError, match="UTF-8"):
+        nn.load(path)
+
+
+def test_a_huge_hand_edited_size_is_refused_before_building_anything(tmp_path):
+    path = saved(tmp_path, MLP(2, [3, 1], seed=0))
+    doc = json.loads(path.read_text())
+    doc["config"]["nouts"] = [10**9, 1]
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError, match="parameters"):
+        nn.load(path)
+
+
+def test_the_error_names_the_file_and_the_fault(tmp_path):
+    path = saved(tmp_path, MLP(2, [3, 1], seed=0))
+    doc = json.loads(path.read_text())
+    doc["parameters"]["layers.0.neurons.0.w.0"] = "oops"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError) as err:
+        nn.load(path)
+    assert str(path) in str(err.value) and "layers.0.neurons.0.w.0" in str(err.value)
+
+
+def test_a_missing_file_is_an_os_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        nn.load(tmp_path / "nope.json")
