@@ -178,16 +178,19 @@ def _neurons(order: list[Value], index: dict[Value, int]) -> dict[Value, Value]:
     """
     params = [v for v in order if is_parameter(v)]
     prefixes = {p.name.rsplit(".", k)[0] for p in params for k in range(1, p.name.count(".") + 1)}
-    outputs = {v.label: v for v in order if v.parents and v.label in prefixes}
+    # the same neuron applied to several samples has several outputs with one path
+    outputs = [v for v in order if v.parents and v.label in prefixes]
     if not outputs:
         return {}
+    paths = {v.label for v in outputs}
+    is_output = set(outputs)
     # tag[v]: the one neuron whose parameters feed v without crossing a neuron output
     tag: dict[Value, str | None] = {}
     for v in order:
         if is_parameter(v):
-            tag[v] = _longest_prefix(v.name, outputs)
+            tag[v] = _longest_prefix(v.name, paths)
         elif v.parents:
-            tags = {tag[p] for p in v.parents if outputs.get(p.label) is not p}
+            tags = {tag[p] for p in v.parents if p not in is_output}
             tags.discard(None)
             tag[v] = tags.pop() if len(tags) == 1 else None
         else:
@@ -197,7 +200,8 @@ def _neurons(order: list[Value], index: dict[Value, int]) -> dict[Value, Value]:
         for p in v.parents:
             consumers.setdefault(p, []).append(v)
     owner: dict[Value, Value] = {}
-    for path, out in sorted(outputs.items(), key=lambda kv: index[kv[1]]):
+    for out in outputs:
+        path = out.label
         if tag[out] != path:
             continue
         owner[out] = out
@@ -206,7 +210,7 @@ def _neurons(order: list[Value], index: dict[Value, int]) -> dict[Value, Value]:
             v = stack.pop()
             if v in owner:
                 continue
-            if tag[v] == path and outputs.get(v.label) is not v:
+            if tag[v] == path and v not in is_output:
                 owner[v] = out
                 stack.extend(v.parents)
             elif not v.parents and not v.label and not is_parameter(v):
@@ -217,7 +221,7 @@ def _neurons(order: list[Value], index: dict[Value, int]) -> dict[Value, Value]:
     return owner
 
 
-def _longest_prefix(name: str, paths: Mapping[str, Value]) -> str | None:
+def _longest_prefix(name: str, paths: Collection[str]) -> str | None:
     """The longest neuron path that ``name`` lies under, or None."""
     best = None
     for k in range(1, name.count(".") + 1):
@@ -249,6 +253,8 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
         f'  node [fontname="{FONT}", fontsize=13, penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=11, color="#4b5563", arrowsize=0.7];',
     ]
+    if owner:  # folded neurons: bundle the dense layer-to-layer edges
+        lines.append("  concentrate=true;")
     caption = _caption(root, opts, state)
     if caption:
         lines.append(f"  labelloc=t; labeljust=l; label=<{caption}>;")
@@ -273,7 +279,7 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
             lines.extend(f'  {s} -> {name[v]} [color="#a78bfa"];' for s in srcs)
             continue
         i = index[v]
-        for p, g in zip(v.parents, v.local_grads):
+        for p, g in zip(v.parents, v.local_grads, strict=True):
             src = name[owner.get(p, p)]
             label = _edge_label(v, p, g, grads, v in sent, opts)
             style = f', color="{HOT}", penwidth=2.2, fontcolor="{HOT}"' if v is hot else ""
@@ -311,7 +317,7 @@ def _role(v: Value, root: Value) -> str:
 
 
 def _data_text(v: Value) -> str:
-    return f'<font color="{MUTED}" point-size="11">data</font>&#160;{fmt(v.data)}&#160;'
+    return f'<font color="{MUTED}" point-size="11">data</font>&#160;<font>{fmt(v.data)}</font>'
 
 
 def _grad_cell(v: Value, grads: Mapping[Value, float], known: Collection[Value]) -> str:
@@ -319,7 +325,7 @@ def _grad_cell(v: Value, grads: Mapping[Value, float], known: Collection[Value])
         number = f'<font color="{GRAD_RED}"><b>{fmt(grads.get(v, 0.0))}</b></font>'
     else:
         number = f'<font color="{MUTED}"><b>?</b></font>'
-    return f'<td><font color="{MUTED}" point-size="11">grad</font>&#160;{number}&#160;</td>'
+    return f'<td><font color="{MUTED}" point-size="11">grad</font>&#160;{number}</td>'
 
 
 def _value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
@@ -380,8 +386,9 @@ def _edge_label(out, inp, local, grads, sent: bool, opts: Options) -> str:
             rows.append(f"local {fmt(local)}")
     if opts.contrib and sent:
         up = grads.get(out, 0.0)
+        red = f'<font color="{GRAD_RED}">'
         rows.append(
-            f'<font color="{GRAD_RED}">{fmt(up)} × {fmt(local)} =&#160;<b>{fmt(up * local)}</b></font>'
+            f"{red}{fmt(up)} × {fmt(local)} =</font>&#160;{red}<b>{fmt(up * local)}</b></font>"
         )
     return f"label=<{'<br/>'.join(rows)}>" if rows else 'label=""'
 

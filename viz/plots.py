@@ -127,7 +127,7 @@ def plot_activations(names: Sequence[str] | None = None, ax: Any = None):
             raise ValueError(f"{len(names)} activations need {len(names)} Axes, got {len(axes)}")
     else:
         axes = [ax] * len(names)
-    for i, (name, a) in enumerate(zip(names, axes)):
+    for i, (name, a) in enumerate(zip(names, axes[: len(names)], strict=True)):
         values, slopes = activation_curve(name, xs)
         colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
         a.plot(xs, values, color=colour, lw=2, label=name)

@@ -55,7 +55,7 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
     frames = [Graph(write_dot(root, lay, options, seed))]
     for k, node in enumerate(steps, start=1):
         upstream = grads[node]
-        for parent, local in zip(node.parents, node.local_grads):
+        for parent, local in zip(node.parents, node.local_grads, strict=True):
             grads[parent] += local * upstream  # the chain rule, literally
             known.add(parent)
         sent.add(node)
@@ -147,7 +147,7 @@ _STYLE = """
 #__PID__ input[type=range] { flex: 1; max-width: 480px; }
 #__PID__ .count { font-size: 15px; min-width: 7em; }
 #__PID__ .hint { font-size: 12px; color: #6b7280; }
-#__PID__ .frame svg { max-width: 100%; height: auto; }
+#__PID__ .frame svg { width: 100%; max-width: 1400px; height: auto; max-height: 85vh; }
 """
 
 _BODY = """<div id="{pid}" class="chainrule-player" tabindex="0">

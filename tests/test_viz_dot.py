@@ -1,0 +1,174 @@
+"""to_dot: the lecture graph's numbers, edges per input slot, roles, determinism."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+import viz
+from autograd import Value
+from viz.dot import abbreviate, fmt, glyph
+
+
+def lecture():
+    """The lecture's f = (x + y) z at x=-2, y=5, z=-4, with q = x + y."""
+    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    return x, y, z, q, f
+
+
+def plain(markup: str) -> str:
+    """The text a reader sees in an HTML-like label: tags gone, entities decoded."""
+    text = re.sub(r"<br/>", " | ", markup)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\xa0", " ")
+    return " ".join(text.split())
+
+
+def nodes(src: str) -> dict[str, str]:
+    """DOT node id -> the text shown in it."""
+    out = {}
+    for m in re.finditer(r"^  (\w+) \[.*label=(<.*>|\"[^\"]*\")\];$", src, re.M):
+        out[m.group(1)] = plain(m.group(2)[1:-1])  # drop the outer <...> or "..."
+    return out
+
+
+def edges(src: str) -> list[tuple[str, str, str]]:
+    """(tail, head, label text) for every edge, in order."""
+    out = []
+    for m in re.finditer(r"^  (\w+) -> (\w+) \[(.*)\];$", src, re.M):
+        label = re.search(r"label=<(.*)>", m.group(3))
+        out.append((m.group(1), m.group(2), plain(label.group(1)) if label else ""))
+    return out
+
+
+def node_id(src: str, title: str) -> str:
+    return next(k for k, text in nodes(src).items() if text.split()[0] == title)
+
+
+def into(src: str, value_title: str) -> dict[str, str]:
+    """Edges into the op node producing the value titled ``value_title``: tail title -> label."""
+    op = "o" + node_id(src, value_title)[1:]
+    texts = nodes(src)
+    return {texts[t].split()[0]: label for t, h, label in edges(src) if h == op}
+
+
+def test_lecture_graph_shows_every_data_and_grad_after_backward():
+    *_, f = lecture()
+    f.backward()
+    texts = set(nodes(viz.to_dot(f)).values())
+    for expected in [
+        "x data -2 grad -4",
+        "y data 5 grad -4",
+        "z data -4 grad 3",
+        "q data 3 grad -4",
+        "f data -12 grad 1",
+    ]:
+        assert expected in texts
+
+
+def test_edges_into_times_carry_the_other_factor_as_local_gradient():
+    *_, f = lecture()
+    labels = into(viz.to_dot(f), "f")
+    assert labels == {"q": "∂f/∂q = -4", "z": "∂f/∂z = 3"}
+
+
+def test_edges_into_plus_carry_local_gradient_one():
+    *_, f = lecture()
+    assert into(viz.to_dot(f), "q") == {"x": "∂q/∂x = 1", "y": "∂q/∂y = 1"}
+
+
+def test_contributions_upstream_times_local_appear_after_backward():
+    *_, f = lecture()
+    f.backward()
+    src = viz.to_dot(f)
+    assert into(src, "f") == {"q": "∂f/∂q = -4 | 1 × -4 = -4", "z": "∂f/∂z = 3 | 1 × 3 = 3"}
+    assert into(src, "q") == {"x": "∂q/∂x = 1 | -4 × 1 = -4", "y": "∂q/∂y = 1 | -4 × 1 = -4"}
+
+
+def test_no_contributions_before_backward():
+    *_, f = lecture()
+    assert all("×" not in label for *_, label in edges(viz.to_dot(f)))
+
+
+def test_options_hide_local_gradients_or_contributions():
+    *_, f = lecture()
+    f.backward()
+    no_local = into(viz.to_dot(f, local=False), "f")
+    assert no_local == {"q": "1 × -4 = -4", "z": "1 × 3 = 3"}
+    no_contrib = into(viz.to_dot(f, contrib=False), "f")
+    assert no_contrib == {"q": "∂f/∂q = -4", "z": "∂f/∂z = 3"}
+
+
+def test_x_times_x_draws_two_edges():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    y.backward()
+    src = viz.to_dot(y)
+    assert len([e for e in edges(src) if e[0] == "v0" and e[1] == "o1"]) == 2
+    assert "x data 3 grad 6" in nodes(src).values()
+
+
+def test_same_graph_gives_same_bytes_and_so_does_an_identical_rebuild():
+    *_, f1 = lecture()
+    *_, f2 = lecture()
+    assert viz.to_dot(f1) == viz.to_dot(f1) == viz.to_dot(f2)
+    f1.backward()
+    f2.backward()
+    assert viz.to_dot(f1) == viz.to_dot(f2)
+
+
+def test_constant_drawn_small_with_value_only():
+    x = Value(2.0, label="x")
+    y = x + 1
+    src = viz.to_dot(y)
+    constant = [k for k, text in nodes(src).items() if text == "1"]
+    assert len(constant) == 1
+    assert "shape=box" in next(line for line in src.splitlines() if f"  {constant[0]} [" in line)
+
+
+def test_root_stands_out_and_rankdir_switches():
+    *_, f = lecture()
+    src = viz.to_dot(f)
+    assert "rankdir=LR" in src and "#d97706" in src  # the output's amber border
+    assert "rankdir=TB" in viz.to_dot(f, rankdir="TB")
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.to_dot(f, rankdir="RL")
+
+
+def test_op_tags_drawn_with_glyphs_and_static_parameters():
+    assert glyph("*") == "×" and glyph("sum") == "Σ" and glyph("dot") == "·"
+    assert glyph("**2") == "x²"
+    x = Value(-1.0, label="x")
+    y = x.leaky_relu(alpha=0.1)
+    assert y.op in viz.to_dot(y)
+
+
+def test_numbers_have_four_significant_digits_and_no_negative_zero():
+    assert fmt(-0.0) == "0"
+    assert fmt(-1e-9 * 0) == "0"
+    assert fmt(3.14159265) == "3.142"
+    assert fmt(-12.0) == "-12"
+    assert fmt(123456.0) == "1.235e+05"
+
+
+def test_parameters_show_their_name_full_or_abbreviated():
+    parameter = pytest.importorskip("nn.parameter")
+    w = parameter.Parameter(0.5, name="layers.0.neurons.3.w.1")
+    x = Value(2.0, label="x")
+    y = w * x
+    assert "layers.0.neurons.3.w.1 data 0.5 grad 0" in nodes(viz.to_dot(y)).values()
+    assert "L0.N3.w1 data 0.5 grad 0" in nodes(viz.to_dot(y, abbreviate=True)).values()
+    assert "#16a34a" in viz.to_dot(y)  # the parameter colour
+
+
+def test_abbreviate_names():
+    assert abbreviate("layers.0.neurons.3.w.1") == "L0.N3.w1"
+    assert abbreviate("layers.0.neurons.3.b") == "L0.N3.b"
+    assert abbreviate("w.0") == "w0"
+    assert abbreviate("b") == "b"
