@@ -142,7 +142,7 @@ def test_root_stands_out_and_rankdir_switches():
 
 
 def test_op_tags_drawn_with_glyphs_and_static_parameters():
-    assert glyph("*") == "×" and glyph("sum") == "Σ" and glyph("dot") == "·"
+    assert glyph("*") == "×" and glyph("sum") == "Σ" and glyph("dot") == "w·x"
     assert glyph("**2") == "x²"
     x = Value(-1.0, label="x")
     y = x.leaky_relu(alpha=0.1)

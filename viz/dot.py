@@ -34,7 +34,7 @@ COLOURS = {
     "neuron": ("#ede9fe", "#7c3aed"),
     "constant": ("#f3f4f6", "#9ca3af"),
 }
-GLYPHS = {"+": "+", "-": "−", "*": "×", "/": "÷", "sum": "Σ", "dot": "·", "neg": "−x"}
+GLYPHS = {"+": "+", "-": "−", "*": "×", "/": "÷", "sum": "Σ", "dot": "w·x", "neg": "−x"}
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 ABBREVIATIONS = {"layers": "L", "neurons": "N"}
 
@@ -386,10 +386,10 @@ def _edge_label(out, inp, local, grads, sent: bool, opts: Options) -> str:
             rows.append(f"local {fmt(local)}")
     if opts.contrib and sent:
         up = grads.get(out, 0.0)
-        red = f'<font color="{GRAD_RED}">'
-        rows.append(
-            f"{red}{fmt(up)} × {fmt(local)} =</font>&#160;{red}<b>{fmt(up * local)}</b></font>"
-        )
+        # one span: graphviz-pure guesses the width of non-ASCII glyphs (×), so a
+        # second span after it would be placed over the text
+        product = f"{fmt(up)} × {fmt(local)} = {fmt(up * local)}"
+        rows.append(f'<font color="{GRAD_RED}"><b>{product}</b></font>')
     return f"label=<{'<br/>'.join(rows)}>" if rows else 'label=""'
 
 

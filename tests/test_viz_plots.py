@@ -1,0 +1,95 @@
+"""Matplotlib pictures: decision boundary, activations with engine derivatives, history."""
+
+from __future__ import annotations
+
+import builtins
+import math
+from types import SimpleNamespace
+
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+import viz  # noqa: E402
+import viz.plots  # noqa: E402
+from autograd import Value  # noqa: E402
+
+
+def test_activation_derivatives_come_from_backward():
+    values, slopes = viz.plots.activation_curve("tanh", [-1.0, 0.0, 2.0])
+    assert values == pytest.approx([math.tanh(-1), 0.0, math.tanh(2)])
+    assert slopes == pytest.approx([1 - math.tanh(x) ** 2 for x in (-1.0, 0.0, 2.0)])
+    _, relu_slopes = viz.plots.activation_curve("relu", [-1.0, 0.0, 3.0])
+    assert relu_slopes == [0.0, 0.0, 1.0]  # relu'(0) = 0, the engine's kink rule
+
+
+def test_plot_activations_draws_one_axes_per_activation_with_two_curves():
+    fig = viz.plot_activations()
+    visible = [a for a in fig.axes if a.get_visible()]
+    assert len(visible) == len(viz.plots.ACTIVATIONS)
+    assert all(len(a.lines) >= 2 for a in visible)
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    assert viz.plot_activations(["sigmoid", "relu"], ax=ax) is ax.figure
+    plt.close("all")
+
+
+def sign_model(row):
+    """A one-output 'model': score = x0 - x1 (class 1 above the diagonal's right side)."""
+    return Value(row[0]) - Value(row[1])
+
+
+def test_decision_boundary_predicts_on_a_grid_and_returns_axes():
+    X = np.array([[1.0, -1.0], [-1.0, 1.0], [2.0, 0.0], [0.0, 2.0]])
+    y = np.array([1, 0, 1, 0])
+    ax = viz.plot_decision_boundary(sign_model, X, y, resolution=20)
+    assert ax.collections  # contour + scatter
+    assert viz.plots.predict_classes(sign_model, X) == [1, 0, 1, 0]
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_decision_boundary_takes_argmax_for_several_outputs():
+    def three_scores(row):
+        return [Value(row[0]), Value(row[1]), Value(-row[0] - row[1])]
+
+    assert viz.plots.predict_classes(three_scores, [[2.0, 1.0], [0.0, 1.0], [-3.0, 0.0]]) == [
+        0,
+        1,
+        2,
+    ]
+
+
+def test_decision_boundary_of_a_real_mlp():
+    nn = pytest.importorskip("nn")
+    X, y = nn.data.make_moons(n=40, seed=0)
+    ax = viz.plot_decision_boundary(nn.MLP(2, [8, 1], seed=0), X, y, resolution=15)
+    assert ax.get_title() == "decision boundary"
+
+
+def test_plot_history_draws_loss_and_accuracy():
+    history = SimpleNamespace(loss=[1.0, 0.5, 0.25], accuracy=[0.5, 0.75, 1.0])
+    ax = viz.plot_history(history)
+    assert list(ax.lines[0].get_ydata()) == [1.0, 0.5, 0.25]
+    assert len(ax.figure.axes) == 2  # the accuracy twin axis
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_missing_matplotlib_names_the_plot_extra(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    with pytest.raises(ImportError, match=r"pip install chainrule\[plot\]"):
+        viz.plot_history(SimpleNamespace(loss=[1.0], accuracy=[1.0]))
