@@ -10,6 +10,7 @@ Saving to and loading from a file lives in `nn/serialize.py`.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Iterable, Mapping
@@ -64,7 +65,13 @@ def as_inputs(x: Iterable[Any], nin: int) -> list[Value]:
         x = list(x)
     if len(x) != nin:
         raise ValueError(f"expected {nin} inputs, got {len(x)}")
-    return [v if isinstance(v, Value) else Value(v, label=f"x{i}") for i, v in enumerate(x)]
+    return [v if isinstance(v, Value) else Value(v, label) for v, label in zip(x, _labels(nin))]
+
+
+@functools.lru_cache(maxsize=64)
+def _labels(nin: int) -> tuple[str, ...]:
+    """The input labels x0, x1, ..., made once per input size."""
+    return tuple(f"x{i}" for i in range(nin))
 
 
 def check_state_value(name: str, value: Any) -> float:
