@@ -172,3 +172,18 @@ def test_abbreviate_names():
     assert abbreviate("layers.0.neurons.3.b") == "L0.N3.b"
     assert abbreviate("w.0") == "w0"
     assert abbreviate("b") == "b"
+
+
+def test_a_lone_leaf_is_drawn_as_the_output():
+    a = Value(2.0, label="a")
+    assert list(nodes(viz.to_dot(a)).values()) == ["a data 2 grad 0"]
+    assert len(viz.backward_steps(a)) == 1
+
+
+def test_labels_are_escaped_for_graphviz_html():
+    a = Value(2.0, label="a<b & c")
+    b = a * 3
+    b.label = "<out>"
+    src = viz.to_dot(b)
+    assert "a&lt;b &amp; c" in src and "&lt;out&gt;" in src
+    assert "<out>" not in src

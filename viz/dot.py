@@ -253,8 +253,8 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
         f'  node [fontname="{FONT}", fontsize=13, penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=11, color="#4b5563", arrowsize=0.7];',
     ]
-    if owner:  # folded neurons: bundle the dense layer-to-layer edges
-        lines.append("  concentrate=true;")
+    if owner:  # folded neurons: bundle the dense layer-to-layer edges, keep N0..Nk in order
+        lines.append("  concentrate=true; ordering=out;")
     caption = _caption(root, opts, state)
     if caption:
         lines.append(f"  labelloc=t; labeljust=l; label=<{caption}>;")
