@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from autograd.modes import state
@@ -107,7 +108,7 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
         return apply_unary
 
     def apply_binary(x: Value, y: object) -> Value:
-        if type(y) is not Value:
+        if type(y) not in _VALUE_TYPES:
             if not is_operand(y):
                 return NotImplemented
             y = operand(y)
@@ -134,17 +135,44 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
     return apply_binary
 
 
+_VALUE_TYPES = {Value}  # Value and the subclasses seen so far (nn.Parameter)
+
+
+def as_values(spec: OpSpec, group: Iterable[object]) -> tuple[Value, ...]:
+    """The elements of one input sequence as Values (numbers become constant leaves)."""
+    try:
+        values = tuple(group)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(
+            f"{spec.name}() takes iterables of Values or numbers, got {type(group).__name__}"
+        ) from None
+    if _VALUE_TYPES.issuperset(map(type, values)):
+        return values
+    for x in values:
+        if isinstance(x, Value):
+            _VALUE_TYPES.add(type(x))  # a subclass: remember it for the check above
+    return tuple(map(operand, values))
+
+
 def apply_nary(spec: OpSpec, groups: Sequence[Iterable[object]]) -> Value:
     """Run an op over sequences: ONE node whose parents are all the elements."""
-    seqs = [[operand(x) for x in group] for group in groups]
-    n = len(seqs[0])
-    if any(len(s) != n for s in seqs):
-        raise ValueError(f"{spec.name}: sequences differ in length {[len(s) for s in seqs]}")
+    if len(groups) == 1:
+        parents = as_values(spec, groups[0])
+        n = len(parents)
+        inputs = ([p.data for p in parents],)
+    else:
+        seqs = [as_values(spec, g) for g in groups]
+        n = len(seqs[0])
+        for s in seqs:
+            if len(s) != n:
+                lengths = [len(s) for s in seqs]
+                raise ValueError(f"{spec.name}: sequences differ in length {lengths}")
+        parents = seqs[0] + seqs[1] if len(seqs) == 2 else tuple(chain.from_iterable(seqs))
+        inputs = [[p.data for p in s] for s in seqs]
     if n == 0:
         raise ValueError(f"{spec.name}: needs at least one value, got none")
-    parents = tuple(seqs[0]) if len(seqs) == 1 else tuple(p for s in seqs for p in s)
     try:
-        out, local = spec.call(*[[p.data for p in s] for s in seqs])
+        out, local = spec.call(*inputs)
     except _ERRORS as exc:
         raise failure(spec, parents, exc) from None
     if not state.plain:

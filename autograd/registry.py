@@ -233,7 +233,7 @@ def _make_function(spec: OpSpec) -> Callable[..., Value]:
                 raise TypeError(
                     f"{spec.name}() takes {spec.sequences} sequence(s), got {len(sequences)}"
                 )
-            return apply_nary(spec.bind(**static), [_as_sequence(spec, s) for s in sequences])
+            return apply_nary(spec.bind(**static), sequences)
 
     elif spec.arity == 1:
 
@@ -249,14 +249,6 @@ def _make_function(spec: OpSpec) -> Callable[..., Value]:
     function.__doc__ = spec.rule.__doc__
     function.__wrapped__ = spec.rule  # type: ignore[attr-defined]
     return function
-
-
-def _as_sequence(spec: OpSpec, values: object) -> Iterable[object]:
-    if isinstance(values, (Value, str, bytes)) or not isinstance(values, Iterable):
-        raise TypeError(
-            f"{spec.name}() takes iterables of Values or numbers, got {type(values).__name__}"
-        )
-    return values
 
 
 def _make_method(spec: OpSpec) -> Callable[..., Value]:

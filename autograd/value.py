@@ -130,9 +130,15 @@ class Value:
 
 
 def _propagate(order: list[Value]) -> None:
-    """The chain rule over interior nodes, children first: parent.grad += local * grad."""
+    """The chain rule over interior nodes, children first: parent.grad += local * grad.
+
+    A node whose upstream gradient is exactly 0 sends nothing (as JAX's symbolic zeros):
+    half of a ReLU network's neurons are off for any one sample.
+    """
     for node in reversed(order):
         g = node.grad
+        if g == 0.0:
+            continue
         b = node._b
         if b is None:
             a = node._a
@@ -191,17 +197,17 @@ def _topological(root: Value, include_leaves: bool) -> list[Value]:
         b = node._b
         if b is None:
             p = node._a
-            if p not in seen and (include_leaves or p._op is not None):
+            if (include_leaves or p._op is not None) and p not in seen:
                 push(p)
         elif b is NARY:
             for p in reversed(node._a):
-                if p not in seen and (include_leaves or p._op is not None):
+                if (include_leaves or p._op is not None) and p not in seen:
                     push(p)
         else:
-            if b not in seen and (include_leaves or b._op is not None):
+            if (include_leaves or b._op is not None) and b not in seen:
                 push(b)
             p = node._a
-            if p not in seen and (include_leaves or p._op is not None):
+            if (include_leaves or p._op is not None) and p not in seen:
                 push(p)
     return order
 
