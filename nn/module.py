@@ -108,6 +108,7 @@ class Module:
         sub-modules named: names always read from the outermost model.
         """
         self.path = prefix
+        self._parameters = None  # names (and, while building, members) may have changed
         for name, p in self._own_parameters():
             p.rename(join(prefix, name))
         for name, child in self._children():
@@ -121,8 +122,15 @@ class Module:
         return named
 
     def parameters(self) -> list[Parameter]:
-        """Every parameter: layer by layer, neuron by neuron, weights then bias."""
-        return [p for _, p in self.named_parameters()]
+        """Every parameter: layer by layer, neuron by neuron, weights then bias.
+
+        A model's parameters are made once, by its constructor, so the list is cached
+        (zero_grad runs every training step); a fresh list is returned each call.
+        """
+        cached = self.__dict__.get("_parameters")
+        if cached is None:
+            cached = self._parameters = tuple(p for _, p in self.named_parameters())
+        return list(cached)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (leaves accumulate across backward calls)."""
