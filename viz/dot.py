@@ -9,7 +9,7 @@ along it. Colours tell roles apart: input, parameter, constant, output.
 Pure text, no Graphviz binary needed, and deterministic: nodes are numbered by their
 place in ``topo_order`` (never by ``id()``), so the same graph gives the same bytes.
 Graphs over ``max_nodes`` values are drawn with each ``nn`` neuron folded into one node
-(see ``viz.collapse``'s rules in ``_neurons``) or refused with a ValueError.
+(``viz.collapse`` says which nodes make a neuron) or refused with a ValueError.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from autograd import Value, topo_order
+from viz.collapse import is_parameter, neuron_owners, outside_inputs
 
 FONT = "Helvetica,Arial,sans-serif"
 GRAD_RED = "#b91c1c"
@@ -45,14 +46,6 @@ def fmt(x: float) -> str:
         return "0"
     text = f"{x:.4g}"
     return "0" if text in ("-0", "0") else text
-
-
-def is_parameter(v: Value) -> bool:
-    """True for a trainable parameter: a Value carrying a dotted ``name`` (``nn.Parameter``).
-
-    Duck-typed so that viz needs nothing from ``nn`` to tell parameters apart.
-    """
-    return isinstance(getattr(v, "name", None), str)
 
 
 def abbreviate(name: str) -> str:
@@ -150,7 +143,7 @@ def layout(root: Value, opts: Options) -> _Layout:
     lay = _Layout(order, {v: i for i, v in enumerate(order)})
     if opts.max_nodes is None or len(order) <= opts.max_nodes:
         return lay
-    lay.owner = _neurons(order, lay.index)
+    lay.owner = neuron_owners(order)
     outputs = set(lay.owner.values())
     drawn = sum(1 for v in order if v not in lay.owner) + len(outputs)
     if drawn > opts.max_nodes:
@@ -165,71 +158,6 @@ def layout(root: Value, opts: Options) -> _Layout:
             f"neuron), or pass max_nodes={drawn} (or None) to draw it all anyway."
         )
     return lay
-
-
-def _neurons(order: list[Value], index: dict[Value, int]) -> dict[Value, Value]:
-    """Map each node that belongs to an nn neuron to that neuron's output node.
-
-    A neuron labels its output with its path (``layers.0.neurons.3``) and owns the
-    parameters named ``path.*``. Its members: the output, and everything upstream of it
-    back to its own parameters — only nodes that some own parameter feeds (so computed
-    inputs stay outside), never crossing another neuron's output. Unlabelled constants
-    used only inside one neuron (number inputs turned into leaves) join it too.
-    """
-    params = [v for v in order if is_parameter(v)]
-    prefixes = {p.name.rsplit(".", k)[0] for p in params for k in range(1, p.name.count(".") + 1)}
-    # the same neuron applied to several samples has several outputs with one path
-    outputs = [v for v in order if v.parents and v.label in prefixes]
-    if not outputs:
-        return {}
-    paths = {v.label for v in outputs}
-    is_output = set(outputs)
-    # tag[v]: the one neuron whose parameters feed v without crossing a neuron output
-    tag: dict[Value, str | None] = {}
-    for v in order:
-        if is_parameter(v):
-            tag[v] = _longest_prefix(v.name, paths)
-        elif v.parents:
-            tags = {tag[p] for p in v.parents if p not in is_output}
-            tags.discard(None)
-            tag[v] = tags.pop() if len(tags) == 1 else None
-        else:
-            tag[v] = None
-    consumers: dict[Value, list[Value]] = {}
-    for v in order:
-        for p in v.parents:
-            consumers.setdefault(p, []).append(v)
-    owner: dict[Value, Value] = {}
-    for out in outputs:
-        path = out.label
-        if tag[out] != path:
-            continue
-        owner[out] = out
-        stack, constants = list(out.parents), []
-        while stack:
-            v = stack.pop()
-            if v in owner:
-                continue
-            if tag[v] == path and v not in is_output:
-                owner[v] = out
-                stack.extend(v.parents)
-            elif not v.parents and not v.label and not is_parameter(v):
-                constants.append(v)
-        for c in constants:
-            if all(owner.get(u) is out for u in consumers[c]):
-                owner[c] = out
-    return owner
-
-
-def _longest_prefix(name: str, paths: Collection[str]) -> str | None:
-    """The longest neuron path that ``name`` lies under, or None."""
-    best = None
-    for k in range(1, name.count(".") + 1):
-        head = name.rsplit(".", k)[0]
-        if head in paths:
-            best = head
-            break
-    return best
 
 
 # ---------------------------------------------------------------- writing DOT text
@@ -275,7 +203,7 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
         if not v.parents or (v in owner and owner[v] is not v):
             continue
         if v in owner:  # a folded neuron: one plain edge per outside input
-            srcs = {name[owner.get(p, p)]: None for p in _outside_inputs(v, owner)}
+            srcs = {name[owner.get(p, p)]: None for p in outside_inputs(v, owner)}
             lines.extend(f'  {s} -> {name[v]} [color="#a78bfa"];' for s in srcs)
             continue
         i = index[v]
@@ -286,24 +214,6 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
             lines.append(f"  {src} -> o{i} [{label}{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _outside_inputs(out: Value, owner: Mapping[Value, Value]) -> list[Value]:
-    """A folded neuron's inputs from outside it, in a stable (first-seen) order."""
-    seen: dict[Value, None] = {}
-    stack = [out]
-    visited = set()
-    while stack:
-        v = stack.pop()
-        if v in visited:
-            continue
-        visited.add(v)
-        for p in v.parents:
-            if owner.get(p) is out:
-                stack.append(p)
-            else:
-                seen.setdefault(p, None)
-    return list(seen)
 
 
 def _role(v: Value, root: Value) -> str:
