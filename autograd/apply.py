@@ -171,6 +171,17 @@ def apply_nary(spec: OpSpec, groups: Sequence[Iterable[object]]) -> Value:
         inputs = [[p.data for p in s] for s in seqs]
     if n == 0:
         raise ValueError(f"{spec.name}: needs at least one value, got none")
+    return record_nary(spec, parents, inputs)
+
+
+def record_nary(spec: OpSpec, parents: tuple[Value, ...], inputs: Sequence[list[float]]) -> Value:
+    """The n-ary node of ``spec`` from checked ``parents`` and their data grouped as the
+    rule takes it (one list per sequence).
+
+    ``apply_nary`` calls it after checking its inputs; a caller that checked once for
+    many nodes (an nn layer feeding the same inputs to all of its neurons) may call it
+    directly and skip re-checking them per node.
+    """
     try:
         out, local = spec.call(*inputs)
     except _ERRORS as exc:
