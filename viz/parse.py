@@ -36,6 +36,7 @@ import keyword
 import math
 import operator
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -373,7 +374,7 @@ def parse(text: str) -> Expression:
         raise ExpressionError("the expression is empty")
     check_nesting(text)
     try:
-        module = ast.parse(text, mode="exec")
+        module = _ast_parse(text)
     except SyntaxError as e:
         msg = (e.msg or "invalid syntax").split(" (")[0]
         raise ExpressionError(
@@ -382,6 +383,19 @@ def parse(text: str) -> Expression:
     except (ValueError, MemoryError, RecursionError) as e:  # e.g. a NUL character
         raise ExpressionError(f"not a valid expression: {_one_line(e)}") from None
     return _Compiler(text).module(module)
+
+
+def _ast_parse(text: str) -> ast.Module:
+    """ast.parse with room for a long flat chain: building the tree recurses once per
+    level under the Python recursion limit, and 2,000 characters of ``x+x+...`` are
+    1,000 levels. The nesting scan has already bounded what the parser itself recurses
+    on, and the length cap bounds this depth, so the raised limit is safe."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + MAX_LENGTH)
+    try:
+        return ast.parse(text, mode="exec")
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 class _Compiler:
