@@ -16,13 +16,31 @@ import numpy as np
 
 import autograd as ag
 from autograd import Value
+from autograd.apply import record_nary
 
 from .activations import Activation, name_for_saving, resolve
 from .module import Module, as_inputs, check_size, make_rng
 from .parameter import Parameter
 
 Seed = int | np.random.Generator | None
-_dot = ag.dot  # the hot path: one lookup fewer per neuron call
+# A layer's inputs, checked once and shared by all of its neurons: the Values and
+# their numbers. Each neuron's dot node is then recorded from them directly
+# (record_nary), instead of ag.dot re-checking the same inputs once per neuron.
+Inputs = tuple[tuple[Value, ...], list[float]]
+_DOT = ag.OPS["dot"]
+
+
+def prepare(xs: Sequence[Value]) -> Inputs:
+    """Checked input Values -> the (Values, numbers) pair every neuron's dot reads."""
+    values = tuple(xs)
+    return values, [v.data for v in values]
+
+
+def weighted_sum(w: Sequence[Value], inputs: Inputs) -> Value:
+    """ONE dot node w·x, exactly what ``ag.dot(w, x)`` builds, without re-checking x."""
+    ws = tuple(w)
+    xs, numbers = inputs
+    return record_nary(_DOT, ws + xs, ([p.data for p in ws], numbers))
 
 
 def _activation_display(activation: str | Activation) -> str:
@@ -58,11 +76,11 @@ class Neuron(Module):
         self._output_label = prefix or self._standalone_label
 
     def __call__(self, x: Iterable[Any]) -> Value:
-        return self._forward(as_inputs(x, self.nin))
+        return self._forward(prepare(as_inputs(x, self.nin)))
 
-    def _forward(self, xs: Sequence[Value]) -> Value:
+    def _forward(self, inputs: Inputs) -> Value:
         """The forward pass on already-checked inputs: one dot, one +, the activation."""
-        out = _dot(self.w, xs) + self.b
+        out = weighted_sum(self.w, inputs) + self.b
         act = self._act
         if act is not None:
             out = act(out)
@@ -104,10 +122,10 @@ class Layer(Module):
         return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
 
     def __call__(self, x: Iterable[Any]) -> list[Value]:
-        return self._forward(as_inputs(x, self.nin))
+        return self._forward(prepare(as_inputs(x, self.nin)))
 
-    def _forward(self, xs: Sequence[Value]) -> list[Value]:
-        return [n._forward(xs) for n in self.neurons]
+    def _forward(self, inputs: Inputs) -> list[Value]:
+        return [n._forward(inputs) for n in self.neurons]
 
     def config(self) -> dict[str, Any]:
         act = name_for_saving(self.activation)
@@ -168,7 +186,7 @@ class MLP(Module):
     def __call__(self, x: Iterable[Any]) -> Value | list[Value]:
         xs: list[Value] = as_inputs(x, self.nin)
         for layer in self.layers:
-            xs = layer._forward(xs)
+            xs = layer._forward(prepare(xs))
         return xs[0] if len(xs) == 1 else xs
 
     def config(self) -> dict[str, Any]:
@@ -221,10 +239,10 @@ class MaxoutUnit(Module):
         return named
 
     def __call__(self, x: Iterable[Any]) -> Value:
-        return self._forward(as_inputs(x, self.nin))
+        return self._forward(prepare(as_inputs(x, self.nin)))
 
-    def _forward(self, xs: Sequence[Value]) -> Value:
-        out = ag.max([ag.dot(w, xs) + b for w, b in zip(self.w, self.b)])
+    def _forward(self, inputs: Inputs) -> Value:
+        out = ag.max([weighted_sum(w, inputs) + b for w, b in zip(self.w, self.b)])
         out.label = self.path or self._standalone_label
         return out
 
@@ -252,8 +270,8 @@ class Maxout(Module):
         return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
 
     def __call__(self, x: Iterable[Any]) -> list[Value]:
-        xs = as_inputs(x, self.nin)
-        return [n._forward(xs) for n in self.neurons]
+        inputs = prepare(as_inputs(x, self.nin))
+        return [n._forward(inputs) for n in self.neurons]
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces}
@@ -283,8 +301,8 @@ class LinearClassifier(Module):
         return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
 
     def __call__(self, x: Iterable[Any]) -> list[Value]:
-        xs = as_inputs(x, self.nin)
-        return [n._forward(xs) for n in self.neurons]
+        inputs = prepare(as_inputs(x, self.nin))
+        return [n._forward(inputs) for n in self.neurons]
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nclasses": self.nclasses}

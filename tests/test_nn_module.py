@@ -92,6 +92,26 @@ def test_neuron_graph_is_one_dot_then_one_add_then_the_activation():
     assert out.data == pytest.approx(math.tanh(w[0] + 2 * w[1] + 3 * w[2]))
 
 
+def test_neuron_dot_node_is_exactly_what_ag_dot_builds():
+    neuron = Neuron(3, "linear", seed=0)
+    x = [Value(1.5), Value(-2.0), Value(0.25)]
+    ours = neuron(x).parents[0]
+    theirs = ag.dot(neuron.w, x)
+    assert ours.op == theirs.op == "dot"
+    assert ours.data == theirs.data
+    assert ours.parents == theirs.parents
+    assert ours.local_grads == theirs.local_grads
+
+
+def test_neuron_forward_respects_no_grad_and_detect_anomaly():
+    neuron = Neuron(2, "relu", seed=0)
+    with ag.no_grad():
+        out = neuron([1.0, 2.0])
+    assert out.parents == ()
+    with pytest.raises(FloatingPointError), ag.detect_anomaly():
+        neuron([float("nan"), 1.0])
+
+
 def test_linear_neuron_adds_no_activation_node():
     out = Neuron(2, "linear", seed=0)([1.0, 2.0])
     assert out.op == "+"
