@@ -7,7 +7,8 @@ multiclass SVM, cross-entropy, l2), `optim` (SGD, Adam), toy 2-D `data` sets, an
 """
 
 from . import data, losses, optim
-from .layers import MLP, Layer, LinearClassifier, Maxout, Neuron
+from .layers import MLP, Layer, LinearClassifier, Neuron
+from .maxout import Maxout
 from .module import Module
 from .parameter import Parameter
 from .perceptron import Perceptron

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from .activations import ACTIVATIONS
-from .layers import MLP, Layer, LinearClassifier, Maxout, Neuron
+from .layers import MLP, Layer, LinearClassifier, Neuron
+from .maxout import Maxout
 from .module import Module, check_size
 from .perceptron import Perceptron
 

@@ -1,0 +1,88 @@
+"""Maxout (Goodfellow et al.): a unit that outputs the largest of k linear pieces.
+
+The lecture's max(w1ᵀx + b1, w2ᵀx + b2): each piece is one dot node plus its bias, and
+the unit is ONE ``max`` node over them, so the gradient flows only into the winning
+piece. `Maxout` is a layer of such units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import autograd as ag
+from autograd import Value
+
+from .layers import Inputs, Seed, prepare, weighted_sum
+from .module import Module, as_inputs, check_size, make_rng
+from .parameter import Parameter
+
+
+class MaxoutUnit(Module):
+    """One maxout unit: max(w1·x + b1, ..., wk·x + bk) — k dots, k +, ONE max node.
+
+    Its parameters are ``pieces.k.w.j`` and ``pieces.k.b``; its output node is labelled
+    with its path, like a neuron's.
+    """
+
+    _standalone_label = "maxout"
+
+    def __init__(self, nin: int, pieces: int = 2, seed: Seed = None):
+        self.nin = check_size("nin", nin)
+        self.pieces = check_size("pieces", pieces)
+        rng = make_rng(seed)
+        self.w = [
+            [Parameter(v) for v in rng.uniform(-1.0, 1.0, self.nin).tolist()]
+            for _ in range(self.pieces)
+        ]
+        self.b = [Parameter(0.0) for _ in range(self.pieces)]
+        self._assign_names()
+
+    def _own_parameters(self) -> list[tuple[str, Parameter]]:
+        named: list[tuple[str, Parameter]] = []
+        for k, (w, b) in enumerate(zip(self.w, self.b)):
+            named.extend((f"pieces.{k}.w.{i}", wi) for i, wi in enumerate(w))
+            named.append((f"pieces.{k}.b", b))
+        return named
+
+    def __call__(self, x: Iterable[Any]) -> Value:
+        return self._forward(prepare(as_inputs(x, self.nin)))
+
+    def _forward(self, inputs: Inputs) -> Value:
+        out = ag.max([weighted_sum(w, inputs) + b for w, b in zip(self.w, self.b)])
+        out.label = self.path or self._standalone_label
+        return out
+
+    def _repr_config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "pieces": self.pieces}
+
+
+class Maxout(Module):
+    """A layer of `nout` maxout units (the lecture's max(w1ᵀx + b1, w2ᵀx + b2)).
+
+    Returns a list of nout Values; units are named ``neurons.i`` like a Layer's neurons.
+    """
+
+    _CONFIG = {"nin": "size", "nout": "size", "pieces": "size"}
+
+    def __init__(self, nin: int, nout: int, pieces: int = 2, seed: Seed = None):
+        self.nin = check_size("nin", nin)
+        self.nout = check_size("nout", nout)
+        self.pieces = check_size("pieces", pieces)
+        rng = make_rng(seed)
+        self.neurons = [MaxoutUnit(self.nin, self.pieces, rng) for _ in range(self.nout)]
+        self._assign_names()
+
+    def _children(self) -> list[tuple[str, Module]]:
+        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
+
+    def __call__(self, x: Iterable[Any]) -> list[Value]:
+        inputs = prepare(as_inputs(x, self.nin))
+        return [n._forward(inputs) for n in self.neurons]
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces}
+
+    @staticmethod
+    def _count_parameters(config: dict[str, Any]) -> int:
+        return config["nout"] * config["pieces"] * (config["nin"] + 1)
