@@ -521,9 +521,7 @@ class _Compiler:
     def call(self, node: ast.Call) -> list[ast.AST | Step]:
         func = node.func
         if not isinstance(func, ast.Name):
-            raise self.refuse(
-                f"not allowed: calling {_describe(func)}; call an op by name: tanh(x)", func
-            )
+            raise self.refuse(f"not allowed: {_describe(func)}; call ops by name: tanh(x)", func)
         name = func.id
         if name.startswith("__"):
             raise self.refuse(f"{name!r}: dunder names are not allowed", func)
