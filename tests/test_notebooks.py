@@ -1,0 +1,164 @@
+"""Every notebook in notebooks/ runs top to bottom in a real kernel, and shows its facts.
+
+Each notebook ends with a cell that prints one line ``RESULT {json}``: the numbers the
+notebook demonstrated (the lecture's gradients, the perceptron's last error count, ...).
+The tests here execute the notebook with nbclient and check those numbers.
+
+The kernel is named ``python3`` but always runs this test process's interpreter: a
+kernelspec pointing at ``sys.executable`` is installed into a temporary directory and
+handed to the kernel manager, so a ``python3`` kernel installed elsewhere on the machine
+is never picked up. Notebooks run with a temporary working directory (files they save
+land there) and are never written back.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+from ipykernel.kernelspec import install as install_kernelspec  # noqa: E402
+from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
+from jupyter_client.manager import KernelManager  # noqa: E402
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+EXPECTED = [
+    "01_backprop.ipynb",
+    "02_perceptron.ipynb",
+    "03_linear_classifier.ipynb",
+    "04_activations.ipynb",
+    "05_change_of_space.ipynb",
+    "06_mlp.ipynb",
+    "07_numpy_to_values.ipynb",
+]
+TIMEOUT = 300  # seconds per cell: only catches a hang (each notebook takes well under 30 s)
+
+
+@pytest.fixture(scope="module")
+def kernel_dirs(tmp_path_factory) -> list[str]:
+    """A ``python3`` kernelspec that runs this interpreter, in a fresh directory."""
+    prefix = tmp_path_factory.mktemp("jupyter")
+    install_kernelspec(prefix=str(prefix), kernel_name="python3")
+    return [str(prefix / "share" / "jupyter" / "kernels")]
+
+
+def execute(name: str, kernel_dirs: list[str], workdir: Path):
+    """Run the notebook in ``workdir`` and return the executed copy (file untouched)."""
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    km = KernelManager(
+        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs)
+    )
+    client = nbclient.NotebookClient(
+        nb,
+        km=km,
+        kernel_name="python3",
+        timeout=TIMEOUT,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    client.execute(env=_kernel_env())
+    return nb
+
+
+def _kernel_env() -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # the notebooks choose `%matplotlib inline` themselves
+    env["TQDM_DISABLE"] = "1"
+    return env
+
+
+def results(nb) -> dict:
+    """The dict printed as ``RESULT {json}`` by the notebook (the last one wins)."""
+    found = None
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stdout":
+                for line in out["text"].splitlines():
+                    if line.startswith("RESULT "):
+                        found = json.loads(line[len("RESULT ") :])
+    assert found is not None, "the notebook printed no RESULT line"
+    return found
+
+
+def outputs_of_type(nb, mime: str) -> int:
+    """How many displayed outputs carry ``mime`` (e.g. image/svg+xml, image/png)."""
+    return sum(
+        1 for cell in nb.cells for out in cell.get("outputs", []) if mime in out.get("data", {})
+    )
+
+
+def check_01(r: dict, nb) -> None:
+    assert (r["dx"], r["dy"], r["dz"], r["dq"]) == (-4.0, -4.0, 3.0, -4.0)
+    assert r["f"] == -12.0
+    assert r["steps"] == 3  # frame 0 (the seed) and one frame per interior node
+    assert r["gradcheck"] is True
+    assert r["max_numeric_error"] < 1e-6
+    assert outputs_of_type(nb, "image/svg+xml") >= 2  # the graph is drawn, not printed
+
+
+def check_02(r: dict, nb) -> None:
+    assert r["separable_final_errors"] == 0
+    assert r["separable_epochs"] < r["max_epochs"]
+    assert r["xor_min_errors"] > 0  # XOR: no epoch without a mistake
+    assert r["xor_epochs"] == r["max_epochs"]
+    assert outputs_of_type(nb, "image/png") >= 2
+
+
+def check_03(r: dict, nb) -> None:
+    assert r["final_loss"] < r["initial_loss"]
+    assert r["accuracy"] >= 0.95
+    assert r["gradcheck"] is True
+    assert r["templates_shape"] == [3, 2]
+
+
+def check_04(r: dict, nb) -> None:
+    assert r["max_derivative_error"] < 1e-6
+    assert r["collapse_max_diff"] < 1e-12  # W2·(W1 x) == (W2 W1) x: one linear map
+    assert r["with_relu_max_diff"] > 1e-3  # ...and no single matrix does it with ReLU
+
+
+def check_05(r: dict, nb) -> None:
+    assert r["accuracy_xy"] < 0.8
+    assert r["accuracy_polar"] > 0.95
+
+
+def check_06(r: dict, nb) -> None:
+    assert r["demo_accuracy"] >= 0.95
+    assert r["collapsed_nodes"] < 80 < r["graph_values"]
+    assert r["l2_weight_norm"] < r["no_l2_weight_norm"]
+
+
+def check_07(r: dict, nb) -> None:
+    assert r["max_grad_diff"] < 1e-9
+    assert math.isclose(r["loss_values"], r["loss_numpy"], rel_tol=1e-12)
+    assert r["values_seconds"] > r["numpy_seconds"] > 0
+
+
+CHECKS = dict(zip(EXPECTED, [check_01, check_02, check_03, check_04, check_05, check_06, check_07]))
+
+
+def test_every_notebook_is_listed_and_stored_without_outputs():
+    assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == EXPECTED
+    for name in EXPECTED:
+        nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+        nbformat.validate(nb)
+        assert nb.cells[0].cell_type == "markdown", f"{name} should open with what it teaches"
+        assert "xercise" in nb.cells[-1].source or "xercise" in nb.cells[-2].source, name
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, name
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_runs_and_shows_its_facts(name, kernel_dirs, tmp_path):
+    nb = execute(name, kernel_dirs, tmp_path)
+    CHECKS[name](results(nb), nb)
