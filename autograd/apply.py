@@ -44,8 +44,7 @@ def leaf(data: float) -> Value:
     v.data = data
     v.grad = 0.0
     v.label = ""
-    v._op = None
-    v._a = v._b = v._la = v._lb = None
+    v._op = None  # a leaf: its parent slots stay unset and are never read
     return v
 
 
@@ -102,13 +101,12 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
             v._a = x
             v._b = None
             v._la = g
-            v._lb = None
             return v
 
         return apply_unary
 
     def apply_binary(x: Value, y: object) -> Value:
-        if type(y) not in _VALUE_TYPES:
+        if type(y) is not Value and type(y) not in _VALUE_TYPES:
             if not is_operand(y):
                 return NotImplemented
             y = operand(y)
@@ -199,5 +197,4 @@ def record_nary(spec: OpSpec, parents: tuple[Value, ...], inputs: Sequence[list[
     v._a = parents
     v._b = NARY
     v._la = tuple(local)
-    v._lb = None
     return v

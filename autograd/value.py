@@ -8,8 +8,9 @@ Backward is then the chain rule, literally: ``parent.grad += local * node.grad``
 Storage is tuned by measurement (see ``benchmarks/``): one slotted object per node, no
 closure, no set, no reference cycle, so graphs are freed by reference counting and the
 cyclic garbage collector has nothing to chase. One- and two-input nodes keep their
-parents and local gradients in fixed slots; n-ary nodes (sum, dot, max, ...) keep two
-aligned tuples and mark ``_b`` with ``NARY``.
+parents and local gradients in fixed slots (``_b`` is None for one input); n-ary nodes
+(sum, dot, max, ...) keep two aligned tuples and mark ``_b`` with ``NARY``. Only
+``_op`` tells a leaf (None) from an op's output: a leaf's other slots are never set.
 """
 
 from __future__ import annotations
@@ -55,8 +56,7 @@ class Value:
         self.data = data if type(data) is float else as_float(data)
         self.grad = 0.0
         self.label = label
-        self._op = None
-        self._a = self._b = self._la = self._lb = None
+        self._op = None  # a leaf: its parent slots stay unset and are never read
 
     # -- read-only views of the graph -------------------------------------------------
 
