@@ -1,0 +1,103 @@
+"""``chainrule demo``: the README's first command, as a subprocess in a temp dir."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import nn
+import viz
+from viz import cli
+
+PNG = b"\x89PNG\r\n\x1a\n"
+needs_renderer = pytest.mark.skipif(viz.find_renderer() is None, reason="no Graphviz renderer")
+
+
+def chainrule(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m viz ARGS`` in ``cwd``, text output decoded as UTF-8."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", "viz", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+def table(stdout: str) -> dict[str, tuple[str, str, str]]:
+    """The printed gradient table as {node: (op, value, grad)}."""
+    rows = {}
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0] in "xyzqf":
+            rows[parts[0]] = (parts[1], parts[2], parts[3])
+    return rows
+
+
+@pytest.mark.slow
+@needs_renderer
+def test_demo_writes_the_lecture_graph_its_steps_and_a_moons_model_in_under_a_minute(tmp_path):
+    start = time.perf_counter()
+    done = chainrule("demo", "--out", "demo", cwd=tmp_path)
+    seconds = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    assert seconds < 60
+    assert table(done.stdout) == {
+        "x": ("input", "-2", "-4"),
+        "y": ("input", "5", "-4"),
+        "q": ("+", "3", "-4"),
+        "z": ("input", "-4", "3"),
+        "f": ("*", "-12", "1"),
+    }
+    out = tmp_path / "demo"
+    svg = ET.fromstring((out / "f.svg").read_text(encoding="utf-8"))
+    texts = {t.text for t in svg.iter() if t.tag.endswith("text")}
+    assert {"x", "y", "z", "q", "f", "-12"} <= texts
+    assert any(t and t.startswith("∂f/∂") for t in texts)  # local gradients on the edges
+    assert (out / "steps.html").read_text(encoding="utf-8").count("<svg") == 3
+    assert (out / "moons.png").read_bytes().startswith(PNG)
+    assert isinstance(nn.load(out / "moons.json"), nn.MLP)
+    accuracy = float(re.search(r"final accuracy ([0-9.]+)", done.stdout).group(1))
+    assert accuracy >= 0.95
+    for name in ("f.svg", "steps.html", "moons.png", "moons.json"):
+        assert name in done.stdout
+    assert "fit" in done.stderr  # the progress bar
+
+
+@pytest.mark.slow
+def test_demo_defaults_to_its_own_folder_and_overwrites_its_own_files(tmp_path):
+    assert chainrule("demo", "--epochs", "2", cwd=tmp_path).returncode == 0
+    folder = tmp_path / "chainrule-demo"
+    (folder / "notes.txt").write_text("mine")
+    before = (folder / "moons.json").stat().st_mtime_ns
+    time.sleep(0.01)
+    done = chainrule("demo", "--epochs", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (folder / "moons.json").stat().st_mtime_ns > before
+    assert (folder / "notes.txt").read_text() == "mine"
+
+
+def test_demo_without_a_renderer_writes_dot_and_says_how_to_get_svg(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(viz.render, "find_renderer", lambda: None)
+    assert cli.main(["demo", "--out", str(tmp_path), "--epochs", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "pip install graphviz-pure" in printed
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["f.dot", "moons.json", "moons.png"]
+    assert (tmp_path / "f.dot").read_text(encoding="utf-8").startswith("digraph")
+
+
+def test_demo_refuses_an_out_that_is_a_file(tmp_path):
+    (tmp_path / "taken").write_text("")
+    done = chainrule("demo", "--out", "taken", cwd=tmp_path)
+    assert done.returncode == 2 and "not a directory" in done.stderr

@@ -1,0 +1,127 @@
+"""``chainrule train`` and ``chainrule predict`` as subprocesses in a temp dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nn
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def chainrule(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m viz ARGS`` in ``cwd``, text output decoded as UTF-8."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", "viz", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+def refused(done: subprocess.CompletedProcess, words: str) -> bool:
+    return done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.fixture(scope="module")
+def moons_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A short moons run shared by the tests that read its files."""
+    cwd = tmp_path_factory.mktemp("train")
+    done = chainrule("train", "--out", "runs/moons", "--epochs", "15", cwd=cwd)
+    return cwd / "runs" / "moons", done
+
+
+@pytest.mark.slow
+def test_train_writes_model_history_and_boundary(moons_run):
+    out, done = moons_run
+    assert done.returncode == 0, done.stderr
+    assert "final loss" in done.stdout and "accuracy" in done.stdout
+    assert "fit" in done.stderr  # the progress bar
+    model = nn.load(out / "model.json")
+    assert isinstance(model, nn.MLP) and len(model.parameters()) == 2 * 16 + 16 + 16 * 16 + 16 + 17
+    history = json.loads((out / "history.json").read_text(encoding="utf-8"))
+    assert len(history["loss"]) == len(history["accuracy"]) == 15
+    assert history["loss_function"] == "hinge" and history["data"] == "moons"
+    assert (out / "boundary.png").read_bytes().startswith(PNG)
+
+
+@pytest.mark.slow
+def test_predict_prints_output_and_class(moons_run):
+    out, _ = moons_run
+    done = chainrule("predict", str(out / "model.json"), "0.5", "-0.2", cwd=out)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("output: ") and float(lines[0].split()[1])
+    assert lines[1].split()[1] in ("0", "1") and "hinge" in lines[1]
+
+
+@pytest.mark.slow
+def test_multiclass_data_trains_with_cross_entropy_and_predicts_an_argmax(tmp_path):
+    args = ("--data", "blobs", "--loss", "cross_entropy", "--hidden", "8", "--lr", "0.1")
+    done = chainrule("train", "--out", "b", *args, "--epochs", "5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert nn.load(tmp_path / "b" / "model.json").config()["nouts"] == [8, 3]
+    done = chainrule("predict", "b/model.json", "0", "0", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("scores: ")
+    assert int(done.stdout.splitlines()[1].split()[1]) in (0, 1, 2)
+
+
+def test_binary_loss_on_multiclass_data_is_refused(tmp_path):
+    done = chainrule("train", "--out", "s", "--data", "spirals", "--loss", "hinge", cwd=tmp_path)
+    assert refused(done, "spirals has 3") and "cross_entropy" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_non_empty_out_is_refused_unless_forced(tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    done = chainrule("train", "--out", "full", "--epochs", "1", cwd=tmp_path)
+    assert refused(done, "not empty") and "--force" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == ["keep.txt"]
+    args = ("--hidden", "4", "--epochs", "1")
+    done = chainrule("train", "--out", "full", *args, "--force", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "full" / "model.json").exists()
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--hidden", "16,x"], "--hidden"),
+        (["--hidden", "0"], "--hidden"),
+        (["--epochs", "0"], "--epochs"),
+        (["--lr", "-1"], "--lr"),
+        (["--lr", "nan"], "--lr"),
+        (["--data", "mnist"], "--data"),
+        (["--loss", "l1"], "--loss"),
+        (["--activation", "swish"], "--activation"),
+    ],
+)
+def test_bad_train_arguments_exit_2_without_traceback(tmp_path, args, words):
+    done = chainrule("train", "--out", "r", *args, cwd=tmp_path)
+    assert refused(done, words)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_predict_refuses_what_it_cannot_read(tmp_path):
+    assert refused(chainrule("predict", "none.json", "1", "2", cwd=tmp_path), "cannot read")
+    (tmp_path / "bad.json").write_text("{}")
+    assert refused(chainrule("predict", "bad.json", "1", "2", cwd=tmp_path), "bad.json")
+    assert refused(chainrule("predict", "bad.json", "1", "x", cwd=tmp_path), "not a number")
+
+
+def test_predict_refuses_the_wrong_number_of_inputs(tmp_path):
+    nn.MLP(2, [3, 1], seed=0).save(tmp_path / "m.json")
+    assert refused(chainrule("predict", "m.json", "1", cwd=tmp_path), "2")
+    done = chainrule("predict", "m.json", "1", "-2", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("output: ")
