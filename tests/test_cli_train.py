@@ -125,3 +125,5 @@ def test_predict_refuses_the_wrong_number_of_inputs(tmp_path):
     assert refused(chainrule("predict", "m.json", "1", cwd=tmp_path), "2")
     done = chainrule("predict", "m.json", "1", "-2", cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.startswith("output: ")
+    done = chainrule("predict", "m.json", "-1e-3", "-.5", cwd=tmp_path)  # not read as options
+    assert done.returncode == 0, done.stderr

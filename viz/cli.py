@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -383,6 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", type=_finite, metavar="x", help="e.g. 0.5 -0.2")
     p.add_argument("--loss", choices=LOSSES, help="how to read the output as a class")
     p.set_defaults(run=cmd_predict)
+    if hasattr(p, "_negative_number_matcher"):  # read -1e-3 as a number, as Python 3.13 does
+        p._negative_number_matcher = re.compile(r"^-\.?\d")
     return parser
 
 
