@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from .activations import ACTIVATIONS
+from .files import write_atomic
 from .layers import MLP, Layer, LinearClassifier, Neuron
 from .maxout import Maxout
 from .module import Module, check_size
@@ -56,20 +55,7 @@ def save(model: Module, path: str | PathLike[str]) -> None:
     except ValueError:
         bad = [n for n, v in doc["parameters"].items() if not math.isfinite(v)]
         raise ValueError(f"cannot save: parameter(s) not finite: {bad[:5]}") from None
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomic(path, text + "\n")
 
 
 def load(path: str | PathLike[str]) -> Module:

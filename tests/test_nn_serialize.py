@@ -201,3 +201,17 @@ def test_the_error_names_the_file_and_the_fault(tmp_path):
 def test_a_missing_file_is_an_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         nn.load(tmp_path / "nope.json")
+
+
+def test_saved_files_get_ordinary_permissions_not_private_temp_ones(tmp_path):
+    import os
+    import stat
+
+    from nn import MLP
+
+    path = tmp_path / "model.json"
+    MLP(2, [3, 1], seed=0).save(path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temp file left

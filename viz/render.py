@@ -15,10 +15,10 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
 from pathlib import Path
 
 from autograd import Value
+from nn.files import write_atomic
 
 from .dot import to_dot
 
@@ -63,19 +63,6 @@ def render(source: str, fmt: str = "svg", dpi: int | None = None) -> bytes:
         err = done.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{binary} -T{fmt} failed (exit {done.returncode}): {err}")
     return done.stdout
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename: never half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 class Graph:

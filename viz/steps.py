@@ -23,9 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from autograd import Value
+from nn.files import write_atomic
 
 from .dot import Options, State, glyph, layout, write_dot
-from .render import Graph, write_atomic
+from .render import Graph
 
 MAX_FRAMES_NODES = 300
 
