@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import nn
-from autograd import Value, detect_anomaly, topo_order
+from autograd import Value, detect_anomaly, no_grad, topo_order
 
 from .parse import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse, parse_inputs
 from .render import GraphvizNotFound, draw_graph
@@ -103,7 +103,11 @@ def _number(x: float) -> str:
 
 
 def gradient_table(root: Value, inputs: Mapping[str, Value] | None = None) -> str:
-    """Every node in topological order: label, op, value and gradient ∂root/∂node."""
+    """Every node in topological order: label, op, value and gradient ∂root/∂node.
+
+    A leaf shows as ``input`` when it is one of ``inputs`` (or, with no ``inputs``
+    given, when it has a label), else as ``const``; unlabelled nodes as ``·``.
+    """
     named = {id(v) for v in (inputs or {}).values()}
     who = root.label or "out"
     rows = [("node", "op", "value", f"grad ∂{who}/∂node")]
@@ -267,8 +271,6 @@ def cmd_predict(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise Refused(" ".join(str(e).split())) from None
     try:
-        from autograd import no_grad
-
         with no_grad():
             out = model(args.inputs)
     except ValueError as e:
