@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,8 +51,12 @@ def kernel_dirs(tmp_path_factory) -> list[str]:
 
 
 def execute(name: str, kernel_dirs: list[str], workdir: Path):
-    """Run the notebook in ``workdir`` and return the executed copy (file untouched)."""
-    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    """Run notebooks/``name`` in ``workdir`` and return the executed copy (file untouched)."""
+    return run(nbformat.read(NOTEBOOKS / name, as_version=4), kernel_dirs, workdir)
+
+
+def run(nb, kernel_dirs: list[str], workdir: Path):
+    """Execute ``nb`` in place in a fresh ``python3`` kernel, cwd ``workdir``; return it."""
     km = KernelManager(
         kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs)
     )
@@ -61,13 +67,15 @@ def execute(name: str, kernel_dirs: list[str], workdir: Path):
         timeout=TIMEOUT,
         resources={"metadata": {"path": str(workdir)}},
     )
-    client.execute(env=_kernel_env())
+    try:
+        client.execute(env=_kernel_env(), cleanup_kc=True)  # a given km is not shut down
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
     return nb
 
 
 def _kernel_env() -> dict[str, str]:
-    import os
-
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the notebooks choose `%matplotlib inline` themselves
     env["TQDM_DISABLE"] = "1"
@@ -116,6 +124,7 @@ def check_03(r: dict, nb) -> None:
     assert r["accuracy"] >= 0.95
     assert r["gradcheck"] is True
     assert r["templates_shape"] == [3, 2]
+    assert r["template_alignment"] > 0.8  # each template points at its class's blob
 
 
 def check_04(r: dict, nb) -> None:
@@ -132,7 +141,9 @@ def check_05(r: dict, nb) -> None:
 def check_06(r: dict, nb) -> None:
     assert r["demo_accuracy"] >= 0.95
     assert r["collapsed_nodes"] < 80 < r["graph_values"]
-    assert r["l2_weight_norm"] < r["no_l2_weight_norm"]
+    assert r["strong_l2_weight_norm"] < r["l2_weight_norm"] < r["no_l2_weight_norm"]
+    train = r["capacity_train_accuracy"]
+    assert train[-1] == max(train)  # the biggest model fits the training points best
 
 
 def check_07(r: dict, nb) -> None:
@@ -154,6 +165,17 @@ def test_every_notebook_is_listed_and_stored_without_outputs():
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, name
+
+
+@pytest.mark.notebook
+def test_the_python3_kernel_runs_this_interpreter(kernel_dirs, tmp_path):
+    probe = "import os, sys; print(sys.executable); print(os.getcwd())"
+    nb = run(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(probe)]), kernel_dirs, tmp_path
+    )
+    executable, cwd = nb.cells[0].outputs[0]["text"].split()
+    assert Path(executable) == Path(sys.executable)
+    assert Path(cwd).resolve() == tmp_path.resolve()
 
 
 @pytest.mark.notebook
