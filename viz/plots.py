@@ -29,33 +29,52 @@ def _pyplot():
     return plt
 
 
-def predict_classes(model: Any, points: Sequence[Sequence[float]]) -> list[int]:
-    """Class ids for ``points`` under ``no_grad``: one output -> score > 0 (hinge-style
-    labels ±1 for classes 1/0), several outputs -> argmax of the scores."""
-    classes = []
+def class_scores(model: Any, points: Sequence[Sequence[float]]) -> list[list[float]]:
+    """The model's output scores for each point, computed under ``no_grad`` (no graph):
+    one score per point for a one-output model, else one per class."""
+    rows = []
     with no_grad():
         for row in points:
             out = model([float(c) for c in row])
-            if isinstance(out, Value):
-                classes.append(int(out.data > 0))
-            elif len(out) == 1:
-                classes.append(int(float(out[0].data) > 0))
-            else:
-                scores = [float(s.data) for s in out]
-                classes.append(max(range(len(scores)), key=scores.__getitem__))
-    return classes
+            outs = [out] if isinstance(out, Value) else list(out)
+            rows.append([float(s.data) for s in outs])
+    return rows
 
 
-def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, *, resolution: int = 60):
+def predict_classes(model: Any, points: Sequence[Sequence[float]]) -> list[int]:
+    """Class ids for ``points``: one output -> score > 0 (hinge-style labels ±1 for
+    classes 1/0), several outputs -> argmax of the scores."""
+    return [
+        int(r[0] > 0) if len(r) == 1 else max(range(len(r)), key=r.__getitem__)
+        for r in class_scores(model, points)
+    ]
+
+
+def _class_margins(scores):
+    """Per class c, score_c - max of the other scores (> 0 where c wins); one output:
+    [-score, score] (class 1 where score > 0). Continuous, so contours come out smooth."""
+    import numpy as np
+
+    if scores.shape[1] == 1:
+        return np.column_stack([-scores[:, 0], scores[:, 0]])
+    margins = np.empty_like(scores)
+    for c in range(scores.shape[1]):
+        others = np.delete(scores, c, axis=1)
+        margins[:, c] = scores[:, c] - others.max(axis=1)
+    return margins
+
+
+def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, *, resolution: int = 70):
     """Colour the plane by the model's predicted class and scatter the data on top.
 
     model(x) takes 2 numbers and returns one Value (class 1 where score > 0) or a list of
-    scores (argmax). ``resolution`` grid points per side. Returns the Axes.
+    scores (argmax). The scores are evaluated on a ``resolution`` × ``resolution`` grid
+    under ``no_grad`` and each class's region is drawn as a contour of its winning
+    margin, so the boundary is smooth, not a staircase of grid cells. Returns the Axes.
     """
     import numpy as np
 
     plt = _pyplot()
-    from matplotlib.colors import ListedColormap
 
     X = np.asarray(X, dtype=float)
     y = np.asarray(y).astype(int)
@@ -69,21 +88,26 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, *, resolu
     ys = np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    z = np.array(predict_classes(model, grid)).reshape(gx.shape)
-    k = int(max(z.max(), y.max())) + 1
-    cmap = ListedColormap(CLASS_COLOURS[:k]) if k <= len(CLASS_COLOURS) else plt.get_cmap("tab10")
-    ax.contourf(gx, gy, z, levels=np.arange(-0.5, k), cmap=cmap, alpha=0.25)
-    ax.scatter(
-        X[:, 0],
-        X[:, 1],
-        c=y,
-        cmap=cmap,
-        vmin=-0.5,
-        vmax=k - 0.5,
-        s=22,
-        edgecolors="white",
-        linewidths=0.6,
-    )
+    margins = _class_margins(np.array(class_scores(model, grid)))
+    k = max(margins.shape[1], int(y.max()) + 1)
+    colours = [CLASS_COLOURS[c % len(CLASS_COLOURS)] for c in range(k)]
+    for c in range(margins.shape[1]):
+        field = margins[:, c].reshape(gx.shape)
+        if field.max() > 0:
+            top = max(float(field.max()), 1e-9) * 2
+            ax.contourf(gx, gy, field, levels=[0.0, top], colors=[colours[c]], alpha=0.22)
+            ax.contour(gx, gy, field, levels=[0.0], colors=["#374151"], linewidths=0.8)
+    for c in range(k):
+        mask = y == c
+        ax.scatter(
+            X[mask, 0],
+            X[mask, 1],
+            c=colours[c],
+            s=22,
+            edgecolors="white",
+            linewidths=0.6,
+            label=f"class {c}",
+        )
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_title("decision boundary")
