@@ -103,7 +103,27 @@ class Neuron(Module):
         return config["nin"] + 1
 
 
-class Layer(Module):
+class UnitRow(Module):
+    """Units side by side on the same `nin` inputs, named ``neurons.i``: one Value each.
+
+    The shape shared by `Layer`, `LinearClassifier` and `Maxout`; a subclass sets
+    ``self.nin`` and ``self.neurons`` (units with a ``_forward(inputs)``).
+    """
+
+    nin: int
+    neurons: list[Any]
+
+    def _children(self) -> list[tuple[str, Module]]:
+        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
+
+    def __call__(self, x: Iterable[Any]) -> list[Value]:
+        return self._forward(prepare(as_inputs(x, self.nin)))
+
+    def _forward(self, inputs: Inputs) -> list[Value]:
+        return [n._forward(inputs) for n in self.neurons]
+
+
+class Layer(UnitRow):
     """`nout` neurons on the same `nin` inputs; always returns a list of nout Values."""
 
     _CONFIG = {"nin": "size", "nout": "size", "activation": "activation"}
@@ -117,15 +137,6 @@ class Layer(Module):
         rng = make_rng(seed)
         self.neurons = [Neuron(self.nin, activation, seed=rng) for _ in range(self.nout)]
         self._assign_names()
-
-    def _children(self) -> list[tuple[str, Module]]:
-        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
-
-    def __call__(self, x: Iterable[Any]) -> list[Value]:
-        return self._forward(prepare(as_inputs(x, self.nin)))
-
-    def _forward(self, inputs: Inputs) -> list[Value]:
-        return [n._forward(inputs) for n in self.neurons]
 
     def config(self) -> dict[str, Any]:
         act = name_for_saving(self.activation)
@@ -211,7 +222,7 @@ class MLP(Module):
         return sum(sizes[i + 1] * (sizes[i] + 1) for i in range(len(sizes) - 1))
 
 
-class LinearClassifier(Module):
+class LinearClassifier(UnitRow):
     """The lecture's linear classifier s = W x + b: one linear neuron per class.
 
     Row c of W is neuron ``neurons.c`` (its template for class c). Returns the list of
@@ -227,13 +238,6 @@ class LinearClassifier(Module):
         self.neurons = [Neuron(self.nin, "linear", seed=rng) for _ in range(self.nclasses)]
         self._assign_names()
 
-    def _children(self) -> list[tuple[str, Module]]:
-        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
-
-    def __call__(self, x: Iterable[Any]) -> list[Value]:
-        inputs = prepare(as_inputs(x, self.nin))
-        return [n._forward(inputs) for n in self.neurons]
-
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nclasses": self.nclasses}
 
@@ -242,4 +246,4 @@ class LinearClassifier(Module):
         return config["nclasses"] * (config["nin"] + 1)
 
 
-__all__ = ["Neuron", "Layer", "MLP", "LinearClassifier", "prepare", "weighted_sum"]
+__all__ = ["Neuron", "UnitRow", "Layer", "MLP", "LinearClassifier", "prepare", "weighted_sum"]

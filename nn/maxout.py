@@ -13,7 +13,7 @@ from typing import Any
 import autograd as ag
 from autograd import Value
 
-from .layers import Inputs, Seed, prepare, weighted_sum
+from .layers import Inputs, Seed, UnitRow, prepare, weighted_sum
 from .module import Module, as_inputs, check_size, make_rng
 from .parameter import Parameter
 
@@ -57,7 +57,7 @@ class MaxoutUnit(Module):
         return {"nin": self.nin, "pieces": self.pieces}
 
 
-class Maxout(Module):
+class Maxout(UnitRow):
     """A layer of `nout` maxout units (the lecture's max(w1ᵀx + b1, w2ᵀx + b2)).
 
     Returns a list of nout Values; units are named ``neurons.i`` like a Layer's neurons.
@@ -72,13 +72,6 @@ class Maxout(Module):
         rng = make_rng(seed)
         self.neurons = [MaxoutUnit(self.nin, self.pieces, rng) for _ in range(self.nout)]
         self._assign_names()
-
-    def _children(self) -> list[tuple[str, Module]]:
-        return [(f"neurons.{i}", n) for i, n in enumerate(self.neurons)]
-
-    def __call__(self, x: Iterable[Any]) -> list[Value]:
-        inputs = prepare(as_inputs(x, self.nin))
-        return [n._forward(inputs) for n in self.neurons]
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces}
