@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
@@ -18,20 +14,6 @@ from viz import cli
 
 PNG = b"\x89PNG\r\n\x1a\n"
 needs_renderer = pytest.mark.skipif(viz.find_renderer() is None, reason="no Graphviz renderer")
-
-
-def chainrule(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """``python -m viz ARGS`` in ``cwd``, text output decoded as UTF-8."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "MPLBACKEND": "Agg"}
-    return subprocess.run(
-        [sys.executable, "-m", "viz", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
 
 
 def table(stdout: str) -> dict[str, tuple[str, str, str]]:
@@ -46,7 +28,9 @@ def table(stdout: str) -> dict[str, tuple[str, str, str]]:
 
 @pytest.mark.slow
 @needs_renderer
-def test_demo_writes_the_lecture_graph_its_steps_and_a_moons_model_in_under_a_minute(tmp_path):
+def test_demo_writes_the_lecture_graph_its_steps_and_a_moons_model_in_under_a_minute(
+    tmp_path, chainrule
+):
     start = time.perf_counter()
     done = chainrule("demo", "--out", "demo", cwd=tmp_path)
     seconds = time.perf_counter() - start
@@ -75,7 +59,7 @@ def test_demo_writes_the_lecture_graph_its_steps_and_a_moons_model_in_under_a_mi
 
 
 @pytest.mark.slow
-def test_demo_defaults_to_its_own_folder_and_overwrites_its_own_files(tmp_path):
+def test_demo_defaults_to_its_own_folder_and_overwrites_its_own_files(tmp_path, chainrule):
     assert chainrule("demo", "--epochs", "2", cwd=tmp_path).returncode == 0
     folder = tmp_path / "chainrule-demo"
     (folder / "notes.txt").write_text("mine")
@@ -97,7 +81,7 @@ def test_demo_without_a_renderer_writes_dot_and_says_how_to_get_svg(tmp_path, mo
     assert (tmp_path / "f.dot").read_text(encoding="utf-8").startswith("digraph")
 
 
-def test_demo_refuses_an_out_that_is_a_file(tmp_path):
+def test_demo_refuses_an_out_that_is_a_file(tmp_path, chainrule):
     (tmp_path / "taken").write_text("")
     done = chainrule("demo", "--out", "taken", cwd=tmp_path)
     assert done.returncode == 2 and "not a directory" in done.stderr

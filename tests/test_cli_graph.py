@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
@@ -16,20 +12,6 @@ from viz import cli
 LECTURE = ["x=-2", "y=5", "z=-4"]
 PNG = b"\x89PNG\r\n\x1a\n"
 needs_renderer = pytest.mark.skipif(viz.find_renderer() is None, reason="no Graphviz renderer")
-
-
-def chainrule(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """``python -m viz ARGS`` in ``cwd``, text output decoded as UTF-8."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "MPLBACKEND": "Agg"}
-    return subprocess.run(
-        [sys.executable, "-m", "viz", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def table(stdout: str) -> dict[str, tuple[str, str, str]]:
@@ -43,7 +25,7 @@ def table(stdout: str) -> dict[str, tuple[str, str, str]]:
 
 
 @needs_renderer
-def test_lecture_graph_prints_values_and_gradients_and_writes_svg_and_html(tmp_path):
+def test_lecture_graph_prints_values_and_gradients_and_writes_svg_and_html(tmp_path, chainrule):
     done = chainrule(
         "graph", "(x + y) * z", *LECTURE, "-o", "f.svg", "--html", "s.html", cwd=tmp_path
     )
@@ -61,7 +43,7 @@ def test_lecture_graph_prints_values_and_gradients_and_writes_svg_and_html(tmp_p
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") >= 3
 
 
-def test_assignments_name_the_nodes_in_the_table_and_the_dot_file(tmp_path):
+def test_assignments_name_the_nodes_in_the_table_and_the_dot_file(tmp_path, chainrule):
     done = chainrule("graph", "q = x + y; f = q * z", *LECTURE, "-o", "f.dot", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     rows = table(done.stdout)
@@ -71,13 +53,13 @@ def test_assignments_name_the_nodes_in_the_table_and_the_dot_file(tmp_path):
     assert dot.startswith("digraph") and all(name in dot for name in "xyzqf")
 
 
-def test_inputs_may_follow_the_options(tmp_path):
+def test_inputs_may_follow_the_options(tmp_path, chainrule):
     done = chainrule("graph", "x * y", "-o", "g.dot", "x=2", "y=3", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert table(done.stdout)["out"] == ("*", "6", "1")
 
 
-def test_no_local_leaves_local_gradients_off_the_edges(tmp_path):
+def test_no_local_leaves_local_gradients_off_the_edges(tmp_path, chainrule):
     assert chainrule("graph", "(x + y) * z", *LECTURE, "-o", "a.dot", cwd=tmp_path).returncode == 0
     args = ("graph", "(x + y) * z", *LECTURE, "-o", "b.dot", "--no-local")
     assert chainrule(*args, cwd=tmp_path).returncode == 0
@@ -87,7 +69,7 @@ def test_no_local_leaves_local_gradients_off_the_edges(tmp_path):
 
 
 @needs_renderer
-def test_png_output_has_the_png_signature(tmp_path):
+def test_png_output_has_the_png_signature(tmp_path, chainrule):
     done = chainrule(
         "graph", "tanh(x * w + b)", "x=1", "w=0.5", "b=-0.2", "-o", "n.png", cwd=tmp_path
     )
@@ -130,7 +112,7 @@ REFUSED = [
 
 @pytest.mark.parametrize("expression, inputs, words", REFUSED)
 def test_refused_input_exits_2_with_one_line_and_writes_nothing(
-    tmp_path, expression, inputs, words
+    tmp_path, expression, inputs, words, chainrule
 ):
     done = chainrule("graph", expression, *inputs, "-o", "f.svg", "--html", "s.html", cwd=tmp_path)
     assert done.returncode == 2
@@ -141,7 +123,7 @@ def test_refused_input_exits_2_with_one_line_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_refusal_names_the_column(tmp_path):
+def test_refusal_names_the_column(tmp_path, chainrule):
     done = chainrule("graph", "x + y.real", "x=1", "y=2", cwd=tmp_path)
     assert done.returncode == 2 and "column 5" in done.stderr
 
@@ -150,13 +132,13 @@ def test_refusal_names_the_column(tmp_path):
     "options, words",
     [(["-o", "f.txt"], "must end in"), (["-o", "no/such/dir/f.svg"], "does not exist")],
 )
-def test_bad_output_paths_are_refused_before_anything_runs(tmp_path, options, words):
+def test_bad_output_paths_are_refused_before_anything_runs(tmp_path, options, words, chainrule):
     done = chainrule("graph", "x * 2", "x=1", *options, cwd=tmp_path)
     assert done.returncode == 2 and words in done.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_bad_arguments_exit_2_without_traceback(tmp_path):
+def test_bad_arguments_exit_2_without_traceback(tmp_path, chainrule):
     done = chainrule("graph", cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr and "usage" in done.stderr
 

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import nn
+import viz.commands
+from viz import cli
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def chainrule(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """``python -m viz ARGS`` in ``cwd``, text output decoded as UTF-8."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "MPLBACKEND": "Agg"}
-    return subprocess.run(
-        [sys.executable, "-m", "viz", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
 
 
 def refused(done: subprocess.CompletedProcess, words: str) -> bool:
@@ -34,7 +22,7 @@ def refused(done: subprocess.CompletedProcess, words: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def moons_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+def moons_run(tmp_path_factory, chainrule) -> tuple[Path, subprocess.CompletedProcess]:
     """A short moons run shared by the tests that read its files."""
     cwd = tmp_path_factory.mktemp("train")
     done = chainrule("train", "--out", "runs/moons", "--epochs", "15", cwd=cwd)
@@ -55,8 +43,29 @@ def test_train_writes_model_history_and_boundary(moons_run):
     assert (out / "boundary.png").read_bytes().startswith(PNG)
 
 
+def test_train_writes_every_file_atomically_with_ordinary_permissions(tmp_path, monkeypatch):
+    written = []
+
+    def spy(path, data):
+        written.append(Path(path).name)
+        return nn.files.write_atomic(path, data)
+
+    monkeypatch.setattr(viz.commands, "write_atomic", spy)
+    out = tmp_path / "run"
+    assert cli.main(["train", "--out", str(out), "--hidden", "4", "--epochs", "1"]) == 0
+    assert sorted(written) == ["boundary.png", "history.json"]  # model.json: nn.files too
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["boundary.png", "history.json", "model.json"]  # no .tmp left behind
+    mask = os.umask(0)
+    os.umask(mask)
+    for p in out.iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~mask, p.name
+    assert (out / "boundary.png").read_bytes().startswith(PNG)
+    assert json.loads((out / "history.json").read_text(encoding="utf-8"))["epochs"] == 1
+
+
 @pytest.mark.slow
-def test_predict_prints_output_and_class(moons_run):
+def test_predict_prints_output_and_class(moons_run, chainrule):
     out, _ = moons_run
     done = chainrule("predict", str(out / "model.json"), "0.5", "-0.2", cwd=out)
     assert done.returncode == 0, done.stderr
@@ -66,7 +75,7 @@ def test_predict_prints_output_and_class(moons_run):
 
 
 @pytest.mark.slow
-def test_multiclass_data_trains_with_cross_entropy_and_predicts_an_argmax(tmp_path):
+def test_multiclass_data_trains_with_cross_entropy_and_predicts_an_argmax(tmp_path, chainrule):
     args = ("--data", "blobs", "--loss", "cross_entropy", "--hidden", "8", "--lr", "0.1")
     done = chainrule("train", "--out", "b", *args, "--epochs", "5", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -76,13 +85,13 @@ def test_multiclass_data_trains_with_cross_entropy_and_predicts_an_argmax(tmp_pa
     assert int(done.stdout.splitlines()[1].split()[1]) in (0, 1, 2)
 
 
-def test_binary_loss_on_multiclass_data_is_refused(tmp_path):
+def test_binary_loss_on_multiclass_data_is_refused(tmp_path, chainrule):
     done = chainrule("train", "--out", "s", "--data", "spirals", "--loss", "hinge", cwd=tmp_path)
     assert refused(done, "spirals has 3") and "cross_entropy" in done.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_non_empty_out_is_refused_unless_forced(tmp_path):
+def test_non_empty_out_is_refused_unless_forced(tmp_path, chainrule):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine")
     done = chainrule("train", "--out", "full", "--epochs", "1", cwd=tmp_path)
@@ -107,20 +116,20 @@ def test_non_empty_out_is_refused_unless_forced(tmp_path):
         (["--activation", "swish"], "--activation"),
     ],
 )
-def test_bad_train_arguments_exit_2_without_traceback(tmp_path, args, words):
+def test_bad_train_arguments_exit_2_without_traceback(tmp_path, args, words, chainrule):
     done = chainrule("train", "--out", "r", *args, cwd=tmp_path)
     assert refused(done, words)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_predict_refuses_what_it_cannot_read(tmp_path):
+def test_predict_refuses_what_it_cannot_read(tmp_path, chainrule):
     assert refused(chainrule("predict", "none.json", "1", "2", cwd=tmp_path), "cannot read")
     (tmp_path / "bad.json").write_text("{}")
     assert refused(chainrule("predict", "bad.json", "1", "2", cwd=tmp_path), "bad.json")
     assert refused(chainrule("predict", "bad.json", "1", "x", cwd=tmp_path), "not a number")
 
 
-def test_predict_refuses_the_wrong_number_of_inputs(tmp_path):
+def test_predict_refuses_the_wrong_number_of_inputs(tmp_path, chainrule):
     nn.MLP(2, [3, 1], seed=0).save(tmp_path / "m.json")
     assert refused(chainrule("predict", "m.json", "1", cwd=tmp_path), "2")
     done = chainrule("predict", "m.json", "1", "-2", cwd=tmp_path)

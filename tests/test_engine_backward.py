@@ -9,31 +9,22 @@ import autograd as ag
 from autograd import Value, no_grad, topo_order
 
 
-def lecture_graph():
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return x, y, z, q, f
-
-
-def test_lecture_example_gradients():
-    x, y, z, q, f = lecture_graph()
+def test_lecture_example_gradients(lecture):
+    x, y, z, q, f = lecture()
     assert f.data == -12.0
     f.backward()
     assert (x.grad, y.grad, z.grad, q.grad, f.grad) == (-4.0, -4.0, 3.0, -4.0, 1.0)
 
 
-def test_lecture_example_local_gradients_on_edges():
-    x, y, z, q, f = lecture_graph()
+def test_lecture_example_local_gradients_on_edges(lecture):
+    x, y, z, q, f = lecture()
     assert f.parents == (q, z)
     assert f.local_grads == (z.data, q.data) == (-4.0, 3.0)
     assert q.parents == (x, y) and q.local_grads == (1.0, 1.0)
 
 
-def test_chain_rule_upstream_times_local():
-    x, y, z, q, f = lecture_graph()
+def test_chain_rule_upstream_times_local(lecture):
+    x, y, z, q, f = lecture()
     f.backward()
     dq_dy = q.local_grads[1]
     assert y.grad == q.grad * dq_dy
@@ -90,8 +81,8 @@ def test_deep_chain_of_a_million_nodes_works_without_recursion():
     del y  # freeing a deep chain must not overflow the C stack either
 
 
-def test_topo_order_lists_every_node_once_parents_first():
-    x, y, z, q, f = lecture_graph()
+def test_topo_order_lists_every_node_once_parents_first(lecture):
+    x, y, z, q, f = lecture()
     order = topo_order(f)
     assert len(order) == 5 and set(order) == {x, y, z, q, f}
     position = {id(n): i for i, n in enumerate(order)}

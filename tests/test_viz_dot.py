@@ -12,16 +12,6 @@ from autograd import Value
 from viz.dot import abbreviate, fmt, glyph
 
 
-def lecture():
-    """The lecture's f = (x + y) z at x=-2, y=5, z=-4, with q = x + y."""
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return x, y, z, q, f
-
-
 def plain(markup: str) -> str:
     """The text a reader sees in an HTML-like label: tags gone, entities decoded."""
     text = re.sub(r"<br/>", " | ", markup)
@@ -57,7 +47,7 @@ def into(src: str, value_title: str) -> dict[str, str]:
     return {texts[t].split()[0]: label for t, h, label in edges(src) if h == op}
 
 
-def test_lecture_graph_shows_every_data_and_grad_after_backward():
+def test_lecture_graph_shows_every_data_and_grad_after_backward(lecture):
     *_, f = lecture()
     f.backward()
     texts = set(nodes(viz.to_dot(f)).values())
@@ -71,18 +61,18 @@ def test_lecture_graph_shows_every_data_and_grad_after_backward():
         assert expected in texts
 
 
-def test_edges_into_times_carry_the_other_factor_as_local_gradient():
+def test_edges_into_times_carry_the_other_factor_as_local_gradient(lecture):
     *_, f = lecture()
     labels = into(viz.to_dot(f), "f")
     assert labels == {"q": "∂f/∂q = -4", "z": "∂f/∂z = 3"}
 
 
-def test_edges_into_plus_carry_local_gradient_one():
+def test_edges_into_plus_carry_local_gradient_one(lecture):
     *_, f = lecture()
     assert into(viz.to_dot(f), "q") == {"x": "∂q/∂x = 1", "y": "∂q/∂y = 1"}
 
 
-def test_contributions_upstream_times_local_appear_after_backward():
+def test_contributions_upstream_times_local_appear_after_backward(lecture):
     *_, f = lecture()
     f.backward()
     src = viz.to_dot(f)
@@ -90,12 +80,12 @@ def test_contributions_upstream_times_local_appear_after_backward():
     assert into(src, "q") == {"x": "∂q/∂x = 1 | -4 × 1 = -4", "y": "∂q/∂y = 1 | -4 × 1 = -4"}
 
 
-def test_no_contributions_before_backward():
+def test_no_contributions_before_backward(lecture):
     *_, f = lecture()
     assert all("×" not in label for *_, label in edges(viz.to_dot(f)))
 
 
-def test_options_hide_local_gradients_or_contributions():
+def test_options_hide_local_gradients_or_contributions(lecture):
     *_, f = lecture()
     f.backward()
     no_local = into(viz.to_dot(f, local=False), "f")
@@ -114,7 +104,7 @@ def test_x_times_x_draws_two_edges():
     assert "x data 3 grad 6" in nodes(src).values()
 
 
-def test_same_graph_gives_same_bytes_and_so_does_an_identical_rebuild():
+def test_same_graph_gives_same_bytes_and_so_does_an_identical_rebuild(lecture):
     *_, f1 = lecture()
     *_, f2 = lecture()
     assert viz.to_dot(f1) == viz.to_dot(f1) == viz.to_dot(f2)
@@ -132,7 +122,7 @@ def test_constant_drawn_small_with_value_only():
     assert "shape=box" in next(line for line in src.splitlines() if f"  {constant[0]} [" in line)
 
 
-def test_root_stands_out_and_rankdir_switches():
+def test_root_stands_out_and_rankdir_switches(lecture):
     *_, f = lecture()
     src = viz.to_dot(f)
     assert "rankdir=LR" in src and "#d97706" in src  # the output's amber border

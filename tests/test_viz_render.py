@@ -8,7 +8,6 @@ import pytest
 
 import viz
 import viz.render
-from autograd import Value
 
 HAS_RENDERER = viz.find_renderer() is not None
 needs_renderer = pytest.mark.skipif(
@@ -16,14 +15,16 @@ needs_renderer = pytest.mark.skipif(
 )
 
 
-def lecture_graph():
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    f.backward()
-    return viz.draw_graph(f)
+@pytest.fixture
+def lecture_graph(lecture):
+    """Draws the lecture graph after backward, fresh on each call."""
+
+    def draw():
+        *_, f = lecture()
+        f.backward()
+        return viz.draw_graph(f)
+
+    return draw
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def no_renderer(monkeypatch):
 
 
 @needs_renderer
-def test_real_binary_renders_svg_holding_the_labels_and_numbers():
+def test_real_binary_renders_svg_holding_the_labels_and_numbers(lecture_graph):
     svg = lecture_graph().svg()
     assert svg.lstrip().startswith("<?xml") or "<svg" in svg[:400]
     for text in [">x<", ">y<", ">z<", ">q<", ">f<"]:
@@ -41,7 +42,7 @@ def test_real_binary_renders_svg_holding_the_labels_and_numbers():
 
 
 @needs_renderer
-def test_save_writes_svg_png_and_dot_by_suffix(tmp_path):
+def test_save_writes_svg_png_and_dot_by_suffix(tmp_path, lecture_graph):
     graph = lecture_graph()
     assert graph.save(tmp_path / "f.svg").read_text().count("<svg") == 1
     assert (graph.save(tmp_path / "f.png")).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -49,19 +50,21 @@ def test_save_writes_svg_png_and_dot_by_suffix(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["f.dot", "f.png", "f.svg"]  # no temp files left
 
 
-def test_unknown_suffix_is_refused_before_anything_is_written(tmp_path):
+def test_unknown_suffix_is_refused_before_anything_is_written(tmp_path, lecture_graph):
     with pytest.raises(ValueError, match=r"\.svg, \.png or \.dot"):
         lecture_graph().save(tmp_path / "f.pdf")
     assert os.listdir(tmp_path) == []
 
 
 @needs_renderer
-def test_notebook_display_is_svg_with_a_renderer():
+def test_notebook_display_is_svg_with_a_renderer(lecture_graph):
     bundle = lecture_graph()._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"]
 
 
-def test_without_renderer_svg_raises_graphviz_not_found_naming_both_fixes(no_renderer):
+def test_without_renderer_svg_raises_graphviz_not_found_naming_both_fixes(
+    no_renderer, lecture_graph
+):
     with pytest.raises(viz.GraphvizNotFound) as err:
         lecture_graph().svg()
     message = str(err.value)
@@ -70,7 +73,7 @@ def test_without_renderer_svg_raises_graphviz_not_found_naming_both_fixes(no_ren
     assert "OS package `graphviz`" in message
 
 
-def test_without_renderer_dot_text_still_works(no_renderer, tmp_path):
+def test_without_renderer_dot_text_still_works(no_renderer, tmp_path, lecture_graph):
     graph = lecture_graph()
     assert graph.source.startswith("digraph")
     assert graph.save(tmp_path / "f.dot").read_text() == graph.source
@@ -79,7 +82,7 @@ def test_without_renderer_dot_text_still_works(no_renderer, tmp_path):
     assert os.listdir(tmp_path) == ["f.dot"]
 
 
-def test_without_renderer_notebook_display_falls_back_to_text(no_renderer):
+def test_without_renderer_notebook_display_falls_back_to_text(no_renderer, lecture_graph):
     graph = lecture_graph()
     bundle = graph._repr_mimebundle_()
     assert set(bundle) == {"text/plain"}

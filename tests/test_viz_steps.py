@@ -16,15 +16,6 @@ from viz.dot import HOT
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def lecture():
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return x, y, z, q, f
-
-
 def shown(src: str) -> list[str]:
     """Every node's and edge's visible text, with styling (colours, highlight) ignored."""
     texts = []
@@ -34,12 +25,12 @@ def shown(src: str) -> list[str]:
     return texts
 
 
-def test_lecture_graph_gives_three_frames():
+def test_lecture_graph_gives_three_frames(lecture):
     *_, f = lecture()
     assert len(viz.backward_steps(f)) == 3
 
 
-def test_frame_zero_knows_only_the_seed():
+def test_frame_zero_knows_only_the_seed(lecture):
     *_, f = lecture()
     texts = shown(viz.backward_steps(f)[0].source)
     assert "v4: f data -12 grad 1" in texts
@@ -47,7 +38,7 @@ def test_frame_zero_knows_only_the_seed():
     assert not any("×" in t.split(":", 1)[1] for t in texts if "->" in t)
 
 
-def test_frame_k_highlights_node_k_and_its_edges_to_its_inputs():
+def test_frame_k_highlights_node_k_and_its_edges_to_its_inputs(lecture):
     *_, f = lecture()
     frames = viz.backward_steps(f)
     first = frames[1].source  # f = q * z is processed first
@@ -58,14 +49,14 @@ def test_frame_k_highlights_node_k_and_its_edges_to_its_inputs():
     assert "step 1 of 2" in first and "step 2 of 2" in frames[2].source
 
 
-def test_last_frame_numbers_equal_the_drawing_after_backward():
+def test_last_frame_numbers_equal_the_drawing_after_backward(lecture):
     *_, f = lecture()
     last = viz.backward_steps(f)[-1]
     f.backward()
     assert shown(last.source) == shown(viz.draw_graph(f).source)
 
 
-def test_steps_leave_the_graphs_own_gradients_alone():
+def test_steps_leave_the_graphs_own_gradients_alone(lecture):
     x, y, z, q, f = lecture()
     viz.backward_steps(f)
     assert [v.grad for v in (x, y, z, q, f)] == [0.0] * 5
@@ -135,7 +126,7 @@ needs_renderer = pytest.mark.skipif(
 
 
 @needs_renderer
-def test_animate_renders_every_step_into_the_page(tmp_path):
+def test_animate_renders_every_step_into_the_page(tmp_path, lecture):
     *_, f = lecture()
     player = viz.animate(f)
     assert len(player) == 3
@@ -169,7 +160,7 @@ def screenshot(page, fragment: str, out, profile) -> bytes:
 @pytest.mark.slow
 @needs_renderer
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
-def test_headless_browser_shows_different_pictures_for_first_and_last_frame(tmp_path):
+def test_headless_browser_shows_different_pictures_for_first_and_last_frame(tmp_path, lecture):
     *_, f = lecture()
     page = viz.animate(f).save(tmp_path / "steps.html")
     first = screenshot(page, "0", tmp_path / "first.png", tmp_path / "profile")
