@@ -116,7 +116,7 @@ class Value:
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the graph has no cycles; the collector would only slow this down
         try:
-            order = _topological(self, include_leaves=False)
+            order = _interior_order(self)
             for node in order:
                 node.grad = 0.0
             self.grad = seed
@@ -171,53 +171,78 @@ def describe(v: Value) -> str:
     return f"{v.data!r} [{v.label}]" if v.label else repr(v.data)
 
 
-def _topological(root: Value, include_leaves: bool) -> list[Value]:
-    """Nodes reachable from ``root``, parents before children, each once (iterative DFS).
+def _interior_order(root: Value, saved: list[tuple[Value, float]] | None = None) -> list[Value]:
+    """The interior nodes reachable from ``root`` (leaves skipped), parents before
+    children, each once: an iterative depth-first walk, first parent first.
 
-    Interior nodes come in the same relative order whether or not leaves are included,
-    so ``backward`` (which skips leaves) and ``topo_order`` agree.
+    A visited node is marked by setting its ``grad`` to None, which is cheaper than a
+    set of visited nodes; ``backward`` resets every one of them to 0 right after, and
+    ``saved`` (when given) collects each node's grad beforehand so that the caller can
+    put it back. An interrupted walk leaves no node marked.
     """
+    if root._op is None:
+        return []
     order: list[Value] = []
-    seen: set[Value] = set()
     stack: list[Value | None] = [root]
-    push, pop, mark, emit = stack.append, stack.pop, seen.add, order.append
-    while stack:
-        node = pop()
-        if node is None:  # marker: the node below it has all its parents emitted
-            emit(pop())
-            continue
-        if node in seen:
-            continue
-        mark(node)
-        if node._op is None:
-            emit(node)
-            continue
-        push(node)
-        push(None)
-        b = node._b
-        if b is None:
-            p = node._a
-            if (include_leaves or p._op is not None) and p not in seen:
-                push(p)
-        elif b is NARY:
-            for p in reversed(node._a):
-                if (include_leaves or p._op is not None) and p not in seen:
+    push, pop, emit = stack.append, stack.pop, order.append
+    try:
+        while stack:
+            node = pop()
+            if node is None:  # marker: the node below it has all its parents emitted
+                emit(pop())
+                continue
+            if node.grad is None:
+                continue
+            if saved is not None:
+                saved.append((node, node.grad))
+            node.grad = None
+            push(node)
+            push(None)
+            b = node._b
+            if b is None:
+                p = node._a
+                if p._op is not None and p.grad is not None:
                     push(p)
-        else:
-            if (include_leaves or b._op is not None) and b not in seen:
-                push(b)
-            p = node._a
-            if (include_leaves or p._op is not None) and p not in seen:
-                push(p)
+            elif b is NARY:
+                for p in reversed(node._a):
+                    if p._op is not None and p.grad is not None:
+                        push(p)
+            else:
+                if b._op is not None and b.grad is not None:
+                    push(b)
+                p = node._a
+                if p._op is not None and p.grad is not None:
+                    push(p)
+    except BaseException:
+        for n in (*order, *stack):
+            if n is not None and n.grad is None:
+                n.grad = 0.0
+        raise
     return order
 
 
 def topo_order(root: Value) -> list[Value]:
     """Every node reachable from ``root``, parents before children, each exactly once.
 
-    Its interior nodes, reversed, are the order in which ``backward`` applies the
-    chain rule.
+    Its interior nodes, reversed, are exactly the order in which ``backward`` applies
+    the chain rule; each leaf comes just before the first node that uses it.
     """
     if not isinstance(root, Value):
         raise TypeError(f"topo_order needs a Value, got {type(root).__name__}")
-    return _topological(root, include_leaves=True)
+    if root._op is None:
+        return [root]
+    saved: list[tuple[Value, float]] = []
+    try:
+        interior = _interior_order(root, saved)
+    finally:
+        for node, grad in saved:
+            node.grad = grad
+    order: list[Value] = []
+    leaves: set[Value] = set()
+    for node in interior:
+        for p in node.parents:
+            if p._op is None and p not in leaves:
+                leaves.add(p)
+                order.append(p)
+        order.append(node)
+    return order

@@ -158,3 +158,24 @@ def test_public_views_are_read_only():
         with pytest.raises(AttributeError):
             setattr(y, attr, ())
     assert x.label == "" and y.op == "+"
+
+
+def test_topo_order_leaves_every_grad_as_it_was(lecture):
+    x, y, z, q, f = lecture()
+    f.backward()
+    before = [v.grad for v in (x, y, z, q, f)]
+    topo_order(f)
+    assert [v.grad for v in (x, y, z, q, f)] == before
+
+
+def test_backward_applies_the_chain_rule_in_reverse_topo_order():
+    from autograd.value import _interior_order
+
+    a, b = Value(0.3, label="a"), Value(-1.2, label="b")
+    s = a * b
+    out = ag.sum([s.tanh(), s * a, (b + 1).exp(), s])
+    interior = [n for n in topo_order(out) if n.parents]
+    walked = _interior_order(out)
+    for n in walked:
+        n.grad = 0.0
+    assert walked == interior
