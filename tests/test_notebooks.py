@@ -58,7 +58,9 @@ def execute(name: str, kernel_dirs: list[str], workdir: Path):
 def run(nb, kernel_dirs: list[str], workdir: Path):
     """Execute ``nb`` in place in a fresh ``python3`` kernel, cwd ``workdir``; return it."""
     km = KernelManager(
-        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs)
+        kernel_name="python3",
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs),
+        **_transport(workdir),
     )
     client = nbclient.NotebookClient(
         nb,
@@ -73,6 +75,15 @@ def run(nb, kernel_dirs: list[str], workdir: Path):
         if km.has_kernel:
             km.shutdown_kernel(now=True)
     return nb
+
+
+def _transport(workdir: Path) -> dict[str, str]:
+    """Unix sockets in ``workdir`` where they fit (no TCP port races between kernels
+    started in parallel), else TCP on localhost."""
+    prefix = str(workdir.resolve() / "kernel-ipc")
+    if os.name == "posix" and len(prefix) < 90:  # socket paths are limited to ~104 bytes
+        return {"transport": "ipc", "ip": prefix}
+    return {}
 
 
 def _kernel_env() -> dict[str, str]:
