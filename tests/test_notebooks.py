@@ -120,6 +120,7 @@ def check_01(r: dict, nb) -> None:
     assert r["gradcheck"] is True
     assert r["max_numeric_error"] < 1e-6
     assert outputs_of_type(nb, "image/svg+xml") >= 2  # the graph is drawn, not printed
+    assert outputs_of_type(nb, "text/html") >= 1  # the step-through player
 
 
 def check_02(r: dict, nb) -> None:
