@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from autograd import Value, no_grad
 
@@ -31,6 +30,22 @@ from . import losses
 from .module import Module
 from .optim import SGD
 from .validate import check_X, check_y
+
+
+def _progress_bar():
+    """tqdm's notebook widget where ipywidgets is installed, its text bar elsewhere.
+
+    (``tqdm.auto`` alone warns "IProgress not found" in every kernel without ipywidgets,
+    which chainrule does not require.)
+    """
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm
+
 
 LOSSES = ("hinge", "mse", "cross_entropy", "multiclass_svm")
 _BINARY = ("hinge", "mse")
@@ -177,7 +192,7 @@ def fit(
     size = n if batch_size is None else batch_size
     history = History()
 
-    bar = tqdm(range(epochs), desc="fit", disable=not progress, leave=True)
+    bar = _progress_bar()(range(epochs), desc="fit", disable=not progress, leave=True)
     for epoch in bar:
         if lr_end is not None and epochs > 1:
             optimizer.lr = lr_start + (lr_end - lr_start) * epoch / (epochs - 1)

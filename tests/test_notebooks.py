@@ -197,3 +197,12 @@ def test_the_python3_kernel_runs_this_interpreter(kernel_dirs, tmp_path):
 def test_notebook_runs_and_shows_its_facts(name, kernel_dirs, tmp_path):
     nb = execute(name, kernel_dirs, tmp_path)
     CHECKS[name](results(nb), nb)
+    warnings = [
+        line
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream" and out.get("name") == "stderr"
+        for line in out["text"].splitlines()
+        if "Warning" in line
+    ]
+    assert not warnings, f"{name} printed warnings: {warnings}"
