@@ -177,3 +177,17 @@ def test_labels_are_escaped_for_graphviz_html():
     src = viz.to_dot(b)
     assert "a&lt;b &amp; c" in src and "&lt;out&gt;" in src
     assert "<out>" not in src
+
+
+def test_long_bold_names_get_a_cell_wide_enough_for_them():
+    from nn import MLP
+
+    model = MLP(2, [2, 1], seed=0)
+    source = viz.to_dot(model([0.5, -0.2]))
+    assert '<td width="' in source and "<b>layers.0.neurons.0.w.0</b>" in source
+
+
+def test_maxout_piece_names_abbreviate():
+    from viz.dot import abbreviate
+
+    assert abbreviate("neurons.0.pieces.1.w.0") == "N0.P1.w0"

@@ -37,7 +37,7 @@ COLOURS = {
 }
 GLYPHS = {"+": "+", "-": "−", "*": "×", "/": "÷", "sum": "Σ", "dot": "w·x", "neg": "−x"}
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-ABBREVIATIONS = {"layers": "L", "neurons": "N"}
+ABBREVIATIONS = {"layers": "L", "neurons": "N", "pieces": "P"}
 
 
 def fmt(x: float) -> str:
@@ -248,7 +248,7 @@ def _value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
             f'label="{fmt(v.data)}"'
         )
     title = abbreviate(v.name) if role == "parameter" and opts.abbreviate else _title(v)
-    cells = [f"<td><b>{html.escape(title)}</b></td><vr/>"] if title else []
+    cells = [f"<td{_min_width(title)}><b>{html.escape(title)}</b></td><vr/>"] if title else []
     cells.append(f"<td>{_data_text(v)}</td><vr/>")
     cells.append(_grad_cell(v, grads, known))
     width = 3 if hot else 2 if role == "output" else 1
@@ -261,6 +261,14 @@ def _value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
     )
 
 
+def _min_width(bold_text: str, point_size: float = 13.0) -> str:
+    """A cell width that fits ``bold_text``: some renderers (graphviz-pure) measure bold
+    text as if it were regular, and a long name then runs into the next cell."""
+    if len(bold_text) <= 4:
+        return ""
+    return f' width="{round(len(bold_text) * point_size * 0.64 + 12)}"'
+
+
 def _title(v: Value) -> str:
     return v.name if is_parameter(v) else v.label
 
@@ -271,7 +279,7 @@ def _neuron_label(v, grads, known, opts: Options) -> str:
     return (
         f'shape=plain, label=<<table style="rounded" border="1" cellborder="0" '
         f'cellspacing="0" cellpadding="5" bgcolor="{fill}" color="{border}"><tr>'
-        f"<td><b>{html.escape(name)}</b><br/>"
+        f"<td{_min_width(name)}><b>{html.escape(name)}</b><br/>"
         f'<font point-size="10" color="{MUTED}">neuron · {html.escape(v.op)}</font></td><vr/>'
         f"<td>{_data_text(v)}</td><vr/>{_grad_cell(v, grads, known)}</tr></table>>"
     )
