@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _new = object.__new__
 _ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 _INFIX = ("+", "-", "*", "/", "**")
+_VALUE_TYPES = {Value}  # Value and the subclasses seen so far (nn.Parameter)
 
 
 def is_operand(x: object) -> bool:
@@ -34,6 +35,7 @@ def is_operand(x: object) -> bool:
 def operand(x: object) -> Value:
     """A Value as is; a number as a constant leaf; anything else TypeError."""
     if isinstance(x, Value):
+        _VALUE_TYPES.add(type(x))  # a subclass (nn.Parameter) passes the fast check next time
         return x
     return leaf(as_float(x, "operand"))
 
@@ -133,7 +135,6 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
     return apply_binary
 
 
-_VALUE_TYPES = {Value}  # Value and the subclasses seen so far (nn.Parameter)
 
 
 def as_values(spec: OpSpec, group: Iterable[object]) -> tuple[Value, ...]:
