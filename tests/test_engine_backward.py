@@ -179,3 +179,12 @@ def test_backward_applies_the_chain_rule_in_reverse_topo_order():
     for n in walked:
         n.grad = 0.0
     assert walked == interior
+
+
+def test_zero_upstream_gradient_sends_nothing_back_so_no_nan_from_zero_times_inf():
+    x = Value(1.0, label="x")
+    d = x / Value(1e-320)  # local gradient ∂d/∂x = 1/1e-320 = inf
+    assert d.local_grads[0] == float("inf")
+    out = ag.step(d)  # step' = 0: d's upstream gradient is exactly 0
+    out.backward()
+    assert d.grad == 0.0 and x.grad == 0.0  # not 0 × inf = nan
