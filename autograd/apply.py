@@ -135,8 +135,6 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
     return apply_binary
 
 
-
-
 def as_values(spec: OpSpec, group: Iterable[object]) -> tuple[Value, ...]:
     """The elements of one input sequence as Values (numbers become constant leaves)."""
     try:
