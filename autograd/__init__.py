@@ -3,7 +3,7 @@
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.modes import detect_anomaly, is_grad_enabled, no_grad
 from autograd.ops import (
-    abs_ as abs,
+    abs_ as abs,  # noqa: F401 (ag.abs; not in __all__, see below)
     add,
     div,
     dot,
@@ -12,11 +12,11 @@ from autograd.ops import (
     leaky_relu,
     log,
     logsumexp,
-    max_ as max,
-    min_ as min,
+    max_ as max,  # noqa: F401
+    min_ as min,  # noqa: F401
     mul,
     neg,
-    pow_ as pow,
+    pow_ as pow,  # noqa: F401
     powc,
     relu,
     sigmoid,
@@ -24,17 +24,18 @@ from autograd.ops import (
     sqrt,
     step,
     sub,
-    sum_ as sum,
+    sum_ as sum,  # noqa: F401
     tanh,
 )
 from autograd.registry import OPS, op
 from autograd.value import Value, topo_order
 
+# ``from autograd import *`` leaves the builtins abs, max, min, pow and sum alone:
+# use ag.abs, ag.max, ag.min, ag.pow and ag.sum.
 __all__ = [
     "OPS",
     "GradcheckError",
     "Value",
-    "abs",
     "add",
     "detect_anomaly",
     "div",
@@ -46,14 +47,11 @@ __all__ = [
     "leaky_relu",
     "log",
     "logsumexp",
-    "max",
-    "min",
     "mul",
     "neg",
     "no_grad",
     "numerical_grad",
     "op",
-    "pow",
     "powc",
     "relu",
     "sigmoid",
@@ -61,7 +59,6 @@ __all__ = [
     "sqrt",
     "step",
     "sub",
-    "sum",
     "tanh",
     "topo_order",
 ]

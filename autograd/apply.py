@@ -66,14 +66,17 @@ def failure(spec: OpSpec, parents: Sequence[Value], exc: Exception) -> Exception
 def check_finite(
     spec: OpSpec, out: float, parents: Sequence[Value], local: Sequence[float]
 ) -> None:
-    """Under detect_anomaly: a non-finite output or local gradient raises."""
-    if math.isfinite(out) and all(math.isfinite(g) for g in local):
+    """Under detect_anomaly: a non-finite input, output or local gradient raises."""
+    bad_inputs = [p for p in parents if not math.isfinite(p.data)]
+    if not bad_inputs and math.isfinite(out) and all(math.isfinite(g) for g in local):
         return
-    shown = ", ".join(describe(p) for p in parents)
-    raise FloatingPointError(
-        f"detect_anomaly: {spec.tag}({shown}) gave output {out!r} and local gradients "
-        f"{tuple(local)!r}"
+    shown = ", ".join(describe(p) for p in parents[:8]) + (", ..." if len(parents) > 8 else "")
+    what = (
+        f"got a non-finite input {describe(bad_inputs[0])}"
+        if bad_inputs
+        else f"gave output {out!r} and local gradients {tuple(local)!r}"
     )
+    raise FloatingPointError(f"detect_anomaly: {spec.tag}({shown}) {what}")
 
 
 def make_apply(spec: OpSpec) -> Callable[..., Value]:

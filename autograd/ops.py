@@ -11,10 +11,14 @@ zero) or ``OverflowError`` (result too large); the registry adds the op and oper
 
 from __future__ import annotations
 
+import functools
 import math
 from operator import mul as _mul
 
-from autograd.registry import OPS, bind_power_operators, op
+from autograd.registry import OPS, bind_power_operators, op as _register
+
+# The built-ins' results are floats by construction: no per-call output check.
+op = functools.partial(_register, check_output=False)
 
 _ONES = (1.0, 1.0)
 
@@ -110,12 +114,12 @@ def neg(a: float):
 
 @op("abs", examples=[(1.5,), (-0.3,)])
 def abs_(a: float):
-    """|a|; local gradient sign(a); at the kink abs'(0) = 0."""
+    """|a|; local gradient sign(a); at the kink abs'(0) = 0. NaN stays NaN."""
     if a > 0.0:
         return a, (1.0,)
     if a < 0.0:
         return -a, (-1.0,)
-    return 0.0, (0.0,)
+    return abs(a), (a * 0.0,)  # 0 -> slope 0; NaN -> NaN
 
 
 @op("exp", examples=[(0.5,), (-1.3,), (2.0,)])
@@ -167,10 +171,12 @@ def sigmoid(a: float):
 
 @op("relu", examples=[(0.5,), (-1.3,), (2.0,)])
 def relu(a: float):
-    """max(0, a); local gradient 1 if a > 0 else 0 (relu'(0) = 0)."""
+    """max(0, a); local gradient 1 if a > 0 else 0 (relu'(0) = 0). NaN stays NaN."""
     if a > 0.0:
         return a, (1.0,)
-    return 0.0, (0.0,)
+    if a == a:
+        return 0.0, (0.0,)
+    return a, (a,)
 
 
 @op("leaky_relu", examples=[(0.5,), (-1.3,), (2.0,)])
@@ -178,7 +184,7 @@ def leaky_relu(a: float, *, alpha: float = 0.1):
     """max(αa, a) (α < 1); local gradient 1 if a > 0 else α (leaky_relu'(0) = α)."""
     if a > 0.0:
         return a, (1.0,)
-    return alpha * a, (alpha,)
+    return alpha * a, (alpha if a == a else a,)
 
 
 @op("elu", examples=[(0.5,), (-1.3,), (2.0,)])
@@ -198,8 +204,12 @@ def softplus(a: float):
 
 @op("step", examples=[(0.5,), (-1.3,)])
 def step(a: float):
-    """1 if a > 0 else 0 (Rosenblatt's activation); local gradient 0 everywhere."""
-    return (1.0 if a > 0.0 else 0.0), (0.0,)
+    """1 if a > 0 else 0 (Rosenblatt's activation); local gradient 0 everywhere. NaN stays NaN."""
+    if a > 0.0:
+        return 1.0, (0.0,)
+    if a == a:
+        return 0.0, (0.0,)
+    return a, (a,)
 
 
 # -- n-ary: ONE node over many inputs --------------------------------------------------
@@ -207,8 +217,8 @@ def step(a: float):
 
 @op("sum", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5,)])
 def sum_(xs: list[float]):
-    """Σ x_i; local gradient 1 on every edge."""
-    return math.fsum(xs), (1.0,) * len(xs)
+    """Σ x_i, added as ``+`` would (float arithmetic); local gradient 1 on every edge."""
+    return sum(xs), (1.0,) * len(xs)
 
 
 @op("dot", sequences=2, examples=[(0.3, -1.2, 2.1, 0.7, 1.5, -0.4), (2.0, 3.0)])
@@ -217,32 +227,55 @@ def dot(ws: list[float], xs: list[float]):
     return sum(map(_mul, ws, xs)), (*xs, *ws)
 
 
-def _one_hot(n: int, i: int) -> tuple[float, ...]:
+def _one_hot(n: int, i: int, hot: float = 1.0) -> tuple[float, ...]:
     local = [0.0] * n
-    local[i] = 1.0
+    local[i] = hot
     return tuple(local)
+
+
+def _first_nan(xs: list[float]) -> int | None:
+    """Index of the first NaN, or None: max/min/logsumexp propagate NaN, as + does."""
+    if any(map(math.isnan, xs)):
+        return next(i for i, x in enumerate(xs) if x != x)
+    return None
 
 
 @op("max", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
 def max_(xs: list[float]):
-    """max x_i; local gradient 1 for the first arg-max, 0 for the rest."""
+    """max x_i; local gradient 1 for the first arg-max, 0 for the rest. A NaN wins."""
+    i = _first_nan(xs)
+    if i is not None:
+        return xs[i], _one_hot(len(xs), i, xs[i])
     m = max(xs)
     return m, _one_hot(len(xs), xs.index(m))
 
 
 @op("min", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
 def min_(xs: list[float]):
-    """min x_i; local gradient 1 for the first arg-min, 0 for the rest."""
+    """min x_i; local gradient 1 for the first arg-min, 0 for the rest. A NaN wins."""
+    i = _first_nan(xs)
+    if i is not None:
+        return xs[i], _one_hot(len(xs), i, xs[i])
     m = min(xs)
     return m, _one_hot(len(xs), xs.index(m))
 
 
 @op("logsumexp", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
 def logsumexp(xs: list[float]):
-    """ln Σ e^(x_i), stable (max subtracted); local gradients softmax(x)_i."""
+    """ln Σ e^(x_i), stable (max subtracted); local gradients softmax(x)_i.
+
+    The limits where the max is infinite: +inf -> +inf with all weight on the first
+    +inf; all -inf -> -inf with equal weights. A NaN gives NaN.
+    """
+    n = len(xs)
+    if _first_nan(xs) is not None:
+        nan = math.nan
+        return nan, (nan,) * n
     m = max(xs)
-    if math.isinf(m):
-        raise ValueError(f"logsumexp of a value {m!r} is undefined")
+    if m == math.inf:
+        return m, _one_hot(n, xs.index(m))
+    if m == -math.inf:
+        return m, (1.0 / n,) * n
     es = [math.exp(x - m) for x in xs]
     total = math.fsum(es)
     return m + math.log(total), tuple(e / total for e in es)

@@ -15,7 +15,9 @@ and make ONE node whose parents are all the elements.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import numbers
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
@@ -176,6 +178,7 @@ def op(
     tag: str | None = None,
     sequences: int = 0,
     examples: Iterable[Sequence[float]] | None = None,
+    check_output: bool = True,
 ) -> Callable[[Rule], Callable]:
     """Register a rule ``f(floats..., *, static=default) -> (out, local_gradients)``.
 
@@ -184,6 +187,11 @@ def op(
     long sequences (``sum``: 1, ``dot``: 2). ``examples`` are input points away from
     kinks where the generic gradient test checks the rule; the default suits ops
     defined on all reals. A name already taken raises ValueError.
+
+    What the rule returns is checked on every call (real numbers, stored as floats; one
+    local gradient per input; a complex or other result is a TypeError naming the op).
+    The built-ins, whose results are floats by construction, skip that with
+    ``check_output=False``.
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"op name must be an identifier, got {name!r}")
@@ -200,8 +208,15 @@ def op(
             arity = 0
         elif arity > 2:
             raise TypeError(f"op {name!r}: takes {arity} inputs; use sequences= for n-ary ops")
+        checked = _checking(name, rule, sequences) if check_output else rule
         spec = OpSpec(
-            name, tag or name, rule, arity, sequences, static, _examples(examples, arity, sequences)
+            name,
+            tag or name,
+            checked,
+            arity,
+            sequences,
+            static,
+            _examples(examples, arity, sequences),
         )
         function = _make_function(spec)
         spec.function = function
@@ -213,6 +228,41 @@ def op(
         return function
 
     return register
+
+
+def _checking(name: str, rule: Rule, sequences: int) -> Rule:
+    """``rule`` with its results checked: (out, local gradients) of real numbers, one
+    local gradient per input, all as floats."""
+
+    def real(x: object, what: str) -> float:
+        if type(x) is float:
+            return x  # type: ignore[return-value]
+        if isinstance(x, numbers.Real) and not isinstance(x, bool):
+            return float(x)
+        raise TypeError(
+            f"op {name!r}: the rule returned {type(x).__name__} {x!r} as its {what}; "
+            "expected a real number"
+        )
+
+    @functools.wraps(rule)
+    def checked(*inputs: Any, **static: Any) -> tuple[float, tuple[float, ...]]:
+        result = rule(*inputs, **static)
+        try:
+            out, local = result
+            local = tuple(local)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"op {name!r}: the rule must return (out, local_gradients), got {result!r}"
+            ) from None
+        expected = sum(len(group) for group in inputs) if sequences else len(inputs)
+        if len(local) != expected:
+            raise TypeError(
+                f"op {name!r}: the rule returned {len(local)} local gradient(s) "
+                f"for {expected} input(s)"
+            )
+        return real(out, "output"), tuple(real(g, "local gradient") for g in local)
+
+    return checked
 
 
 def _examples(given, arity: int, sequences: int) -> tuple[tuple[float, ...], ...]:

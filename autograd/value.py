@@ -30,14 +30,25 @@ def as_float(x: object, what: str = "Value data") -> float:
     t = type(x)
     if t is float:
         return x  # type: ignore[return-value]
-    if t is int:
-        return float(x)  # type: ignore[arg-type]
     if t is bool or isinstance(x, Value) or not isinstance(x, numbers.Real):
         raise TypeError(f"{what} must be a real number (int or float), got {t.__name__}: {x!r}")
     try:
         return float(x)
+    except OverflowError:
+        digits = int(x.bit_length() * 0.30103) + 1 if isinstance(x, int) else "many"
+        raise OverflowError(
+            f"{what} is too large for a float (an integer of {digits} digits)"
+        ) from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{what} must be a real number, got {t.__name__}: {x!r}") from exc
+
+
+def _plain(x: object) -> str:
+    """A number as Python writes a float (-2.0, not np.float64(-2.0))."""
+    try:
+        return repr(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return repr(x)
 
 
 class Value:
@@ -92,7 +103,7 @@ class Value:
     # -- conversions --------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        return f"Value(data={self.data!r}, grad={self.grad!r})"
+        return f"Value(data={_plain(self.data)}, grad={_plain(self.grad)})"
 
     def __float__(self) -> float:
         return self.data

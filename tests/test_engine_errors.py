@@ -132,3 +132,92 @@ def test_unknown_static_parameter_is_refused():
 def test_nary_ops_want_iterables():
     with pytest.raises(TypeError, match="iterables"):
         ag.sum(Value(1.0))
+
+
+NAN = float("nan")
+INF = float("inf")
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [ag.relu, ag.step, ag.abs, ag.leaky_relu, ag.elu, ag.sigmoid, ag.softplus, ag.tanh],
+    ids=["relu", "step", "abs", "leaky_relu", "elu", "sigmoid", "softplus", "tanh"],
+)
+def test_nan_propagates_through_unary_ops_instead_of_vanishing(fn):
+    out = fn(Value(NAN))
+    assert math.isnan(out.data) and math.isnan(out.local_grads[0])
+
+
+@pytest.mark.parametrize("fn", [ag.max, ag.min, ag.logsumexp, ag.sum], ids=lambda f: f.__name__)
+def test_nan_wins_in_nary_ops_whatever_its_position(fn):
+    for values in ([1.0, NAN, 3.0], [NAN, 1.0, 3.0], [1.0, 3.0, NAN]):
+        assert math.isnan(fn([Value(v) for v in values]).data)
+
+
+def test_detect_anomaly_refuses_a_nan_input_even_where_the_output_would_hide_it():
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"relu\(nan \[n\]\).*input"):
+        ag.relu(Value(NAN, label="n"))
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="max"):
+        ag.max([Value(1.0), Value(NAN)])
+
+
+def test_sum_follows_float_addition():
+    assert ag.sum([Value(1e308), Value(1e308), Value(-1e308)]).data == INF
+    assert math.isnan(ag.sum([Value(INF), Value(-INF)]).data)
+
+
+def test_logsumexp_takes_its_limits_at_infinity():
+    up = ag.logsumexp([Value(1.0), Value(INF), Value(INF)])
+    assert up.data == INF and up.local_grads == (0.0, 1.0, 0.0)
+    down = ag.logsumexp([Value(-INF), Value(-INF)])
+    assert down.data == -INF and down.local_grads == (0.5, 0.5)
+
+
+def test_star_import_leaves_the_builtins_alone():
+    scope: dict = {}
+    exec("from autograd import *", scope)  # noqa: S102 - the point of the test
+    for name in ("abs", "max", "min", "pow", "sum"):
+        assert name not in scope
+    assert "Value" in scope and "tanh" in scope
+
+
+def test_huge_integers_are_an_overflow_error_naming_what_was_converted():
+    with pytest.raises(OverflowError, match="Value data is too large for a float"):
+        Value(10**400)
+    with pytest.raises(OverflowError, match="operand is too large"):
+        Value(3.0) + 10**400
+    with pytest.raises(OverflowError, match="exponent is too large"):
+        Value(1.0) ** 10**400
+
+
+def test_repr_shows_plain_python_floats_even_for_numpy_data():
+    v = Value(1.0)
+    v.data = np.float64(2.5)
+    assert repr(v) == "Value(data=2.5, grad=0.0)"
+
+
+class TestUserOpResultsAreChecked:
+    @staticmethod
+    def register(name, result):
+        return ag.op(name)(lambda x: result(x))
+
+    @pytest.mark.parametrize(
+        ("name", "result", "message"),
+        [
+            ("u_complex", lambda x: (complex(x), (1.0,)), "complex .* output"),
+            ("u_str", lambda x: ("a", (1.0,)), "str 'a' as its output"),
+            ("u_grad_str", lambda x: (x, ("g",)), "local gradient"),
+            ("u_count", lambda x: (x, (1.0, 2.0)), "2 local gradient"),
+            ("u_shape", lambda x: x, r"must return \(out, local_gradients\)"),
+        ],
+    )
+    def test_a_bad_result_is_a_type_error_naming_the_op(self, name, result, message):
+        fn = self.register(name, result)
+        with pytest.raises(TypeError, match=f"op '{name}'.*{message}"):
+            fn(2.0)
+
+    def test_numpy_and_int_results_are_stored_as_floats(self):
+        fn = self.register("u_numpy", lambda x: (np.float64(x) * 2, (2,)))
+        out = fn(2.0)
+        assert type(out.data) is float and out.data == 4.0
+        assert type(out.local_grads[0]) is float
