@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +47,23 @@ def _chainrule(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def chainrule() -> Callable[..., subprocess.CompletedProcess]:
     """Runs the command line as a subprocess: ``chainrule("graph", "x * 2", "x=1", cwd=dir)``."""
     return _chainrule
+
+
+@pytest.fixture
+def unwritable(tmp_path: Path) -> Iterator[Path]:
+    """A folder no file can be created in: a read-only folder, or /proc when run as root.
+
+    Root writes into a read-only folder anyway, so as root the fixture uses /proc (on
+    Linux, a directory ``os.access`` calls writable where creating a file still fails).
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        proc = Path("/proc")
+        if not proc.is_dir():
+            pytest.skip("running as root without /proc: no folder root cannot write in")
+        yield proc
+        return
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    yield folder
+    folder.chmod(0o755)

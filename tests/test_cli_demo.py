@@ -85,3 +85,15 @@ def test_demo_refuses_an_out_that_is_a_file(tmp_path, chainrule):
     (tmp_path / "taken").write_text("")
     done = chainrule("demo", "--out", "taken", cwd=tmp_path)
     assert done.returncode == 2 and "not a directory" in done.stderr
+
+
+@pytest.mark.parametrize("sub", ["y", "y/deeper"])
+def test_demo_into_an_unwritable_folder_is_refused_with_one_line(
+    tmp_path, unwritable, sub, chainrule
+):
+    out = unwritable / sub
+    done = chainrule("demo", "--out", str(out), "--epochs", "1", cwd=tmp_path)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr
+    assert str(out) in lines[0] and ".tmp" not in lines[0]
+    assert done.stdout == "" and list(tmp_path.iterdir()) == [] and not out.exists()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
+import nn
 import viz
+import viz.commands
 from viz import cli
 
 LECTURE = ["x=-2", "y=5", "z=-4"]
@@ -152,3 +156,115 @@ def test_without_a_renderer_svg_is_refused_with_the_fix_and_nothing_written(
     assert "pip install graphviz-pure" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
     assert cli.main(["graph", "x * 2", "x=1", "-o", str(tmp_path / "f.dot")]) == 0
+
+
+def one_line_refusal(done, *words: str) -> bool:
+    """Exit 2, one line on stderr holding every word, no traceback."""
+    lines = done.stderr.strip().splitlines()
+    return (
+        done.returncode == 2
+        and len(lines) == 1
+        and "Traceback" not in done.stderr
+        and all(w in lines[0] for w in words)
+    )
+
+
+@pytest.mark.parametrize(
+    "options, bad",
+    [
+        (["-o", "{ro}/a.svg"], "{ro}/a.svg"),
+        (["-o", "{ro}/a.dot"], "{ro}/a.dot"),
+        (["-o", "ok.svg", "--html", "{ro}/s.html"], "{ro}/s.html"),  # ok.svg not written first
+        (["--html", "ok.html", "-o", "{ro}/a.dot"], "{ro}/a.dot"),
+    ],
+)
+def test_unwritable_output_is_refused_with_one_line_and_nothing_written(
+    tmp_path, unwritable, options, bad, chainrule
+):
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    options = [o.format(ro=unwritable) for o in options]
+    done = chainrule("graph", "x * 2", "x=1", *options, cwd=cwd)
+    assert one_line_refusal(done, bad.format(ro=unwritable)), done.stderr
+    assert ".tmp" not in done.stderr
+    assert done.stdout == ""
+    assert list(cwd.iterdir()) == []
+
+
+def test_output_folder_that_is_a_file_is_refused(tmp_path, chainrule):
+    (tmp_path / "afile").write_text("")
+    done = chainrule("graph", "x * 2", "x=1", "-o", "afile/f.dot", cwd=tmp_path)
+    assert one_line_refusal(done, "afile/f.dot", "not a directory"), done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_a_folder_without_write_permission_is_refused(tmp_path, monkeypatch, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: Path(p) != locked and real_access(p, mode, **kw)
+    )
+    status = cli.main(["graph", "x * 2", "x=1", "-o", str(locked / "f.dot")])
+    err = capsys.readouterr().err
+    assert status == 2 and str(locked / "f.dot") in err and len(err.strip().splitlines()) == 1
+    assert list(locked.iterdir()) == []
+
+
+def test_a_write_that_fails_anyway_is_one_line_naming_the_path_and_leaves_no_file(
+    tmp_path, monkeypatch, capsys
+):
+    """The checks passed but the write failed (the folder changed since): exit 2, and the
+    file written before it is removed again; the message names the user's path, not the
+    hidden temp file."""
+
+    def failing(path, data):
+        path = Path(path)
+        if path.suffix == ".html":
+            tmp = path.parent / f".{path.name}.x1y2.tmp"
+            raise PermissionError(13, "Permission denied", str(tmp))
+        nn.files.write_atomic(path, data)
+
+    monkeypatch.setattr(viz.commands, "write_atomic", failing)
+    out, html = tmp_path / "f.dot", tmp_path / "s.html"
+    status = cli.main(["graph", "x * 2", "x=1", "-o", str(out), "--html", str(html)])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert err.startswith("chainrule graph: error: ") and len(err.strip().splitlines()) == 1
+    assert str(html) in err and "Permission denied" in err and ".tmp" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- an expression that starts with '-' (unary minus) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, out",
+    [
+        (["-x", "x=1"], ("neg", "-1", "1")),
+        (["-(x+y)*z", "x=1", "y=2", "z=3"], ("*", "-9", "1")),
+        (["-x * y", "x=2", "y=3"], ("*", "-6", "1")),
+        (["-o", "f.dot", "-x*y", "x=2", "y=3"], ("*", "-6", "1")),
+        (["-x*y", "-o", "f.dot", "x=2", "--no-local", "y=3"], ("*", "-6", "1")),
+        (["--no-local", "-x*y", "x=2", "--html=s.html", "y=3"], ("*", "-6", "1")),
+        (["-omega*x", "omega=2", "x=3"], ("*", "-6", "1")),  # not -o "mega*x"
+        (["--", "-x*y", "x=2", "y=3"], ("*", "-6", "1")),  # the old way still works
+    ],
+)
+def test_an_expression_may_start_with_a_minus(tmp_path, argv, out, chainrule):
+    done = chainrule("graph", *argv, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert table(done.stdout)["out"] == out
+    if "f.dot" in argv:
+        assert (tmp_path / "f.dot").read_text(encoding="utf-8").startswith("digraph")
+
+
+def test_options_keep_their_meaning_beside_a_leading_minus(tmp_path, chainrule):
+    done = chainrule("graph", "-h", cwd=tmp_path)
+    assert done.returncode == 0 and "usage" in done.stdout and "'-'" in done.stdout
+    done = chainrule("graph", "-x", "x=1", "--bogus", cwd=tmp_path)
+    assert done.returncode == 2 and "--bogus" in done.stderr and "Traceback" not in done.stderr
+    done = chainrule("graph", "-x", "x=1", "-ob.dot", cwd=tmp_path)
+    assert done.returncode == 0 and (tmp_path / "b.dot").exists()
+    done = chainrule("graph", "-o", cwd=tmp_path)
+    assert done.returncode == 2 and "-o" in done.stderr

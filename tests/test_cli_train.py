@@ -12,6 +12,7 @@ import pytest
 
 import nn
 import viz.commands
+from autograd import no_grad
 from viz import cli
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -33,7 +34,7 @@ def moons_run(tmp_path_factory, chainrule) -> tuple[Path, subprocess.CompletedPr
 def test_train_writes_model_history_and_boundary(moons_run):
     out, done = moons_run
     assert done.returncode == 0, done.stderr
-    assert "final loss" in done.stdout and "accuracy" in done.stdout
+    assert "trained model on the training set: loss" in done.stdout and "accuracy" in done.stdout
     assert "fit" in done.stderr  # the progress bar
     model = nn.load(out / "model.json")
     assert isinstance(model, nn.MLP) and len(model.parameters()) == 2 * 16 + 16 + 16 * 16 + 16 + 17
@@ -136,3 +137,94 @@ def test_predict_refuses_the_wrong_number_of_inputs(tmp_path, chainrule):
     assert done.returncode == 0 and done.stdout.startswith("output: ")
     done = chainrule("predict", "m.json", "-1e-3", "-.5", cwd=tmp_path)  # not read as options
     assert done.returncode == 0, done.stderr
+
+
+def one_line_refusal(done: subprocess.CompletedProcess, *words: str) -> bool:
+    """Exit 2, one line on stderr holding every word, no traceback, no progress bar."""
+    lines = done.stderr.strip().splitlines()
+    return (
+        done.returncode == 2
+        and len(lines) == 1
+        and "Traceback" not in done.stderr
+        and all(w in lines[0] for w in words)
+    )
+
+
+@pytest.mark.parametrize("sub", ["x", "x/deeper"])
+def test_train_into_an_unwritable_folder_is_refused_before_training(
+    tmp_path, unwritable, sub, chainrule
+):
+    out = unwritable / sub
+    done = chainrule("train", "--out", str(out), "--hidden", "4", "--epochs", "1", cwd=tmp_path)
+    assert one_line_refusal(done, str(out)), done.stderr
+    assert "training" not in done.stdout  # refused before any work
+    assert list(tmp_path.iterdir()) == [] and not out.exists()
+
+
+def test_train_under_a_file_is_refused(tmp_path, chainrule):
+    (tmp_path / "afile").write_text("")
+    done = chainrule("train", "--out", "afile/run", "--epochs", "1", cwd=tmp_path)
+    assert one_line_refusal(done, "afile/run", "not a directory"), done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_a_train_write_that_fails_anyway_is_one_line_naming_the_path(tmp_path, monkeypatch, capsys):
+    def failing(path, data):
+        tmp = Path(path).parent / f".{Path(path).name}.abcd.tmp"
+        raise OSError(30, "Read-only file system", str(tmp))
+
+    monkeypatch.setattr(viz.commands, "write_atomic", failing)
+    out = tmp_path / "run"
+    status = cli.main(["train", "--out", str(out), "--hidden", "4", "--epochs", "1"])
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]  # after the progress bar
+    assert status == 2 and "Traceback" not in err
+    assert last.startswith("chainrule train: error: ") and "Read-only file system" in last
+    assert str(out / "history.json") in last and ".tmp" not in last
+
+
+@pytest.mark.slow
+def test_train_prints_loss_and_accuracy_of_the_same_model(tmp_path, chainrule):
+    """Both numbers describe the trained model (not the last epoch's, measured before
+    its update), and match history.json's final_loss and final_accuracy."""
+    done = chainrule("train", "--out", "r", "--epochs", "5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    history = json.loads((tmp_path / "r" / "history.json").read_text(encoding="utf-8"))
+    line = next(s for s in done.stdout.splitlines() if "accuracy" in s and "loss" in s)
+    assert "trained model" in line
+    numbers = [float(w.strip(",")) for w in line.split() if w.strip(",").replace(".", "").isdigit()]
+    loss, accuracy = numbers[-2:]
+    assert accuracy == pytest.approx(history["final_accuracy"], abs=1e-3)
+    assert loss == pytest.approx(history["final_loss"], rel=1e-3)
+    model = nn.load(tmp_path / "r" / "model.json")
+    X, y = nn.data.make_moons(seed=0)
+    assert float((nn.predict(model, X, "hinge") == y).mean()) == history["final_accuracy"]
+    with no_grad():
+        outs = [model(row) for row in X.tolist()]
+        objective = nn.losses.hinge(outs, [1 if c == 1 else -1 for c in y.tolist()])
+        objective = objective + 1e-4 * nn.losses.l2(model.parameters())
+    assert history["final_loss"] == pytest.approx(objective.data, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "nout, loss, words",
+    [
+        (1, "cross_entropy", "one output"),
+        (1, "multiclass_svm", "one output"),
+        (3, "hinge", "3 outputs"),
+        (3, "mse", "3 outputs"),
+    ],
+)
+def test_predict_refuses_a_loss_that_does_not_fit_the_model(tmp_path, nout, loss, words, chainrule):
+    nn.MLP(2, [3, nout], seed=0).save(tmp_path / "m.json")
+    done = chainrule("predict", "m.json", "0.1", "0.2", "--loss", loss, cwd=tmp_path)
+    assert one_line_refusal(done, f"--loss {loss}", words), done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize("nout, loss", [(1, "hinge"), (1, "mse"), (3, "cross_entropy")])
+def test_predict_takes_a_loss_that_fits_the_model(tmp_path, nout, loss, chainrule):
+    nn.MLP(2, [3, nout], seed=0).save(tmp_path / "m.json")
+    done = chainrule("predict", "m.json", "0.1", "0.2", "--loss", loss, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"read as {loss}" in done.stdout

@@ -4,7 +4,8 @@ One program (``chainrule`` and ``python -m viz`` are the same ``main``) in the t
 so that ``nn`` never imports ``viz``. This file is the argument parsing and ``main``;
 what each subcommand does is ``viz.commands``. Exit status: 0 done; 2 refused input or bad
 arguments (one line on stderr, no traceback, no file written); 1 the environment lacks
-something (no Graphviz renderer for a picture, a file that cannot be written).
+something (no Graphviz renderer for a picture). An output path that cannot be written
+(a missing or read-only folder) is refused (2) before any file is written.
 
     chainrule demo [--out DIR]
     chainrule graph "(x + y) * z" x=-2 y=5 z=-4 -o f.svg [--html steps.html] [--no-local]
@@ -101,8 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
             "Allowed: numbers, names, + - * / **, unary -, calls of the engine's ops "
             "(tanh(x), max(a, b, c), leaky_relu(x, alpha=0.2), dot(w1, w2, x1, x2)), "
             "assignments 'q = x + y; f = q * z'. At most "
-            f"{MAX_LENGTH} characters, nesting at most {MAX_DEPTH}. An expression "
-            "starting with '-' goes after '--': chainrule graph -- '-x * y' x=1 y=2"
+            f"{MAX_LENGTH} characters, nesting at most {MAX_DEPTH}. An expression may "
+            "start with '-' (chainrule graph '-x * y' x=1 y=2); one that reads like an "
+            "option (--x, or -o followed by a file name) goes after '--': "
+            "chainrule graph -- --x x=1"
         ),
     )
     p.add_argument("expression", help='e.g. "(x + y) * z" or "q = x + y; f = q * z"')
@@ -136,9 +139,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+GRAPH_VALUED = ("--output", "--html")  # graph's long options that take a value
+PLACEHOLDER = "EXPRESSION"  # what argparse sees instead of an expression starting with '-'
+
+
+def _graph_option(token: str) -> tuple[bool, bool]:
+    """(is one of graph's options, takes the next token as its value), for a '-' token."""
+    if token in ("-h", "-o"):
+        return True, token == "-o"
+    if token.startswith("-o"):  # -oFILE, unless it reads as an expression (-omega * x)
+        return token.lower().endswith((".svg", ".png", ".dot")), False
+    if re.fullmatch(r"--[A-Za-z][\w-]*(=.*)?", token, re.DOTALL):  # --opt, --opt=value
+        name = token.split("=", 1)[0]
+        valued = "=" not in token and any(o.startswith(name) for o in GRAPH_VALUED)
+        return True, valued  # an unknown --opt is left to argparse to refuse
+    return False, False
+
+
+def _expression_first(argv: list[str]) -> tuple[list[str], str | None]:
+    """Let ``graph``'s expression start with '-' ("-x", "-(x + y) * z").
+
+    argparse reads a token starting with '-' as an option; here the first token after
+    ``graph`` that is not one of its options (or an option's value) is the expression,
+    and argparse is handed a placeholder in its place. Returns the argv to parse and the
+    expression the placeholder stands for (None when nothing was replaced).
+    """
+    command = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if command is None or argv[command] != "graph":
+        return argv, None
+    i = command + 1
+    while i < len(argv):
+        token = argv[i]
+        if token == "--" or not token.startswith("-") or token == "-":
+            return argv, None  # '--' already ends the options; a plain token is fine
+        is_option, valued = _graph_option(token)
+        if not is_option:
+            return [*argv[:i], PLACEHOLDER, *argv[i + 1 :]], token
+        i += 2 if valued else 1
+    return argv, None
+
+
 def _parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
-    """parse_args, but graph's name=value inputs may also follow its options."""
+    """parse_args, but graph's expression may start with '-', and its name=value inputs
+    may also follow its options."""
+    argv, expression = _expression_first(argv)
     args, extra = parser.parse_known_args(argv)
+    if expression is not None and args.command == "graph" and args.expression == PLACEHOLDER:
+        args.expression = expression
     if args.command == "graph":
         late = [a for a in extra if "=" in a and not a.startswith("-")]
         args.inputs = [*args.inputs, *late]

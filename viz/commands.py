@@ -3,7 +3,9 @@
 Each ``cmd_*`` takes the parsed arguments and returns the exit status; it raises
 ``Refused`` (or ``ExpressionError``) for input it refuses and ``Missing`` for what the
 environment lacks, and ``viz.cli.main`` turns those into a line on stderr. Every file
-is written whole or not at all, through ``nn.files.write_atomic``.
+is written whole or not at all, through ``nn.files.write_atomic``; every place a command
+writes to is checked before it writes anything, and a path that cannot be written is
+refused (one line naming the path and the reason, exit status 2), never a traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +24,7 @@ import nn
 from autograd import Value, detect_anomaly, no_grad
 from nn.files import write_atomic
 
-from .errors import Missing, Refused
+from .errors import Missing, Refused, one_line
 from .parse import parse, parse_inputs
 from .render import GraphvizNotFound, draw_graph
 from .steps import animate
@@ -38,21 +43,104 @@ ACTIVATIONS = ("relu", "leaky_relu", "elu", "sigmoid", "tanh", "linear", "step")
 NO_RENDERER = "no Graphviz renderer found: `pip install graphviz-pure` (or apt install graphviz)"
 
 
+# -- where files go: checked before anything is written --------------------------------
+
+
+def _reason(e: OSError) -> str:
+    """Why an OSError happened, without the file name (which may be a hidden temp file)."""
+    return e.strerror or one_line(e)
+
+
+def _check_folder(folder: Path, what: str) -> None:
+    """Refuse unless files can be created in ``folder`` (an existing directory).
+
+    ``os.access`` answers for permissions; a file created and dropped at once
+    (``tempfile.TemporaryFile``, which leaves no name behind) answers for what it cannot
+    see: a read-only file system, or a folder like /proc that takes no new files.
+    """
+    if not folder.exists():
+        raise Refused(f"{what}: the folder {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise Refused(f"{what}: {str(folder)!r} is not a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise Refused(f"{what}: cannot write in {str(folder)!r}: permission denied")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise Refused(f"{what}: cannot write in {str(folder)!r}: {_reason(e)}") from None
+
+
+def _check_out_dir(out: Path, flag: str = "--out") -> None:
+    """Refuse an output folder that is a file, or that cannot be made or written in."""
+    what = f"{flag} {out}"
+    try:
+        if out.exists():
+            if not out.is_dir():
+                raise Refused(f"{what}: exists and is not a directory")
+            _check_folder(out, what)
+            return
+        ancestor = out.parent  # the nearest folder that exists: mkdir creates the rest
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        _check_folder(ancestor, what)
+    except OSError as e:  # e.g. a folder on the way that may not be searched
+        raise Refused(f"{what}: {_reason(e)}") from None
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """An OSError while writing ``path`` (the checks passed, then the folder changed, or
+    the disk is full) -> Refused naming ``path`` and the reason, never a temp file."""
+    try:
+        yield
+    except OSError as e:
+        raise Refused(f"cannot write {path}: {_reason(e)}") from None
+
+
+def _write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file, or none: a failed write removes the files this call created."""
+    created: list[Path] = []
+    try:
+        for path, data in files:
+            existed = path.exists()
+            with _writing(path):
+                write_atomic(path, data)
+            if not existed:
+                created.append(path)
+    except Refused:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+
+
 # -- graph ---------------------------------------------------------------------------
 
 
 def _output_path(text: str | None, suffixes: tuple[str, ...], flag: str) -> Path | None:
-    """Check an output file name before anything is computed."""
+    """Check an output file name, and that its folder takes files, before anything runs."""
     if text is None:
         return None
     path = Path(text)
     if path.suffix.lower() not in suffixes:
         raise Refused(f"{flag} {text}: the file name must end in {', '.join(suffixes)}")
-    if path.is_dir():
-        raise Refused(f"{flag} {text}: is a directory")
-    if not path.parent.is_dir():
-        raise Refused(f"{flag} {text}: the folder {str(path.parent)!r} does not exist")
+    try:
+        if path.is_dir():
+            raise Refused(f"{flag} {text}: is a directory")
+    except OSError as e:
+        raise Refused(f"{flag} {text}: {_reason(e)}") from None
+    _check_folder(path.parent, f"{flag} {text}")
     return path
+
+
+def _picture(graph: Any, path: Path) -> bytes:
+    """The drawing as the bytes ``path``'s suffix asks for (rendered now, written later)."""
+    suffix = path.suffix.lower()
+    if suffix == ".dot":
+        return graph.source.encode("utf-8")
+    if suffix == ".svg":
+        return graph.svg().encode("utf-8")
+    return graph.png()
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -67,11 +155,13 @@ def cmd_graph(args: argparse.Namespace) -> int:
             root.backward()
     except FloatingPointError as e:
         raise Refused(" ".join(str(e).split())) from None
+    files: list[tuple[Path, bytes]] = []  # everything rendered before anything is written
     try:
-        graph = draw_graph(root, local=not args.no_local) if out else None
-        player = animate(root, local=not args.no_local) if html else None  # renders now
-        if graph is not None and out is not None and out.suffix.lower() == ".svg":
-            graph.svg()
+        if out is not None:
+            files.append((out, _picture(draw_graph(root, local=not args.no_local), out)))
+        if html is not None:
+            player = animate(root, local=not args.no_local)
+            files.append((html, player.html().encode("utf-8")))
     except GraphvizNotFound:
         raise Missing(
             f"{NO_RENDERER}; or write the DOT text: -o {Path(out or 'f').stem}.dot"
@@ -79,10 +169,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
     except ValueError as e:  # too many nodes to draw
         raise Refused(" ".join(str(e).split())) from None
     print(gradient_table(root, built.inputs))
-    for picture, path in ((graph, out), (player, html)):
-        if picture is not None and path is not None:
-            picture.save(path)
-            print(f"wrote {path}")
+    _write_all(files)
+    for path, _ in files:
+        print(f"wrote {path}")
     return 0
 
 
@@ -90,10 +179,15 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def _empty_or_forced(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise Refused(f"--out {out}: exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise Refused(f"--out {out}: the directory is not empty (add --force to overwrite)")
+    """Refuse a non-empty --out unless forced, and one that cannot be written (see above)."""
+    try:
+        if out.exists() and not out.is_dir():
+            raise Refused(f"--out {out}: exists and is not a directory")
+        if out.is_dir() and any(out.iterdir()) and not force:
+            raise Refused(f"--out {out}: the directory is not empty (add --force to overwrite)")
+    except OSError as e:
+        raise Refused(f"--out {out}: {_reason(e)}") from None
+    _check_out_dir(out)
 
 
 def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str) -> bool:
@@ -118,15 +212,40 @@ def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str
     png = io.BytesIO()
     ax.figure.savefig(png, format="png", dpi=110, bbox_inches="tight")
     plt.close(ax.figure)
-    write_atomic(path, png.getvalue())
+    with _writing(path):
+        write_atomic(path, png.getvalue())
     return True
 
 
-def _train(model: Any, X: Any, y: Any, **fit_args: Any) -> tuple[Any, float]:
-    """fit with a progress bar; returns the History and the trained model's accuracy."""
+def _objective(model: Any, X: Any, y: Any, loss: str, l2: float) -> float:
+    """The objective ``nn.fit`` minimises (data loss + l2·Σp²), for the model as it is now.
+
+    ``History.loss[-1]`` is measured before the last update; this is measured after it,
+    like the accuracy ``nn.predict`` gives, so the two printed numbers describe one model.
+    """
+    labels = [int(c) for c in y]
+    with no_grad():
+        outs = [model(row) for row in X.tolist()]
+        if loss == "hinge":
+            value = nn.losses.hinge(outs, [1 if c == 1 else -1 for c in labels])
+        elif loss == "mse":
+            value = nn.losses.mse([o[0] if isinstance(o, list) else o for o in outs], labels)
+        elif loss == "cross_entropy":
+            value = nn.losses.cross_entropy(outs, labels)
+        else:
+            value = nn.losses.multiclass_svm(outs, labels)
+        if l2:
+            value = value + l2 * nn.losses.l2(model.parameters())
+    return float(value.data)
+
+
+def _train(model: Any, X: Any, y: Any, **fit_args: Any) -> tuple[Any, float, float]:
+    """fit with a progress bar; returns the History and the trained model's loss and
+    accuracy on the training set (both measured after the last update)."""
     history = nn.fit(model, X, y, progress=True, **fit_args)
+    loss = _objective(model, X, y, fit_args["loss"], fit_args.get("l2", 1e-4))
     accuracy = float((nn.predict(model, X, fit_args["loss"]) == y).mean())
-    return history, accuracy
+    return history, loss, accuracy
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -144,12 +263,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     model = nn.MLP(2, sizes, activation=args.activation, seed=args.seed)
     arch = "-".join(str(n) for n in [2, *sizes])
     print(f"training MLP {arch} ({args.activation}) on {args.data}, loss {args.loss}")
-    history, accuracy = _train(
+    history, final_loss, accuracy = _train(
         model, X, y, loss=args.loss, lr=args.lr, lr_end=args.lr_end, epochs=args.epochs,
         l2=args.l2, seed=args.seed,
     )  # fmt: skip
-    out.mkdir(parents=True, exist_ok=True)
-    model.save(out / "model.json")
+    with _writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+    with _writing(out / "model.json"):
+        model.save(out / "model.json")
     record = {
         "data": args.data,
         "model": f"MLP {arch}",
@@ -160,15 +281,21 @@ def cmd_train(args: argparse.Namespace) -> int:
         "lr_end": args.lr_end,
         "l2": args.l2,
         "seed": args.seed,
+        "final_loss": final_loss,
         "final_accuracy": accuracy,
         **history.as_dict(),
     }
-    write_atomic(out / "history.json", json.dumps(record, indent=1) + "\n")
+    with _writing(out / "history.json"):
+        write_atomic(out / "history.json", json.dumps(record, indent=1) + "\n")
     written = ["model.json", "history.json"]
     title = f"{args.data}: MLP {arch}, accuracy {accuracy:.2f}"
     if _save_boundary(model, X, y, args.loss, out / "boundary.png", title):
         written.append("boundary.png")
-    print(f"final loss {history.loss[-1]:.4g}, accuracy {accuracy:.3f} on the training set")
+    l2 = f" + L2 {args.l2:g}" if args.l2 else ""
+    print(
+        f"trained model on the training set: loss {final_loss:.4g} ({args.loss}{l2}), "
+        f"accuracy {accuracy:.3f}"
+    )
     print(f"wrote {', '.join(str(out / w) for w in written)}")
     return 0
 
@@ -181,6 +308,21 @@ def _loss_beside(model_path: Path) -> str | None:
     except (OSError, ValueError, AttributeError):
         return None
     return loss if loss in LOSSES else None
+
+
+def _fits(loss: str, nout: int) -> str | None:
+    """Why ``loss`` cannot read a model with ``nout`` outputs, or None when it can."""
+    if loss in BINARY_LOSSES and nout != 1:
+        return (
+            f"reads one output (two classes), but the model has {nout} outputs: "
+            "use --loss cross_entropy or --loss multiclass_svm"
+        )
+    if loss not in BINARY_LOSSES and nout < 2:
+        return (
+            "reads one score per class, but the model has one output: "
+            "use --loss hinge or --loss mse"
+        )
+    return None
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -197,7 +339,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise Refused(" ".join(str(e).split())) from None
     scores = [float(v) for v in out] if isinstance(out, (list, tuple)) else [float(out)]
-    loss = args.loss or _loss_beside(path) or ("hinge" if len(scores) == 1 else "cross_entropy")
+    if args.loss is not None and _fits(args.loss, len(scores)) is not None:
+        raise Refused(f"--loss {args.loss}: {_fits(args.loss, len(scores))}")
+    beside = _loss_beside(path)
+    if beside is not None and _fits(beside, len(scores)) is not None:
+        beside = None  # a history.json that belongs to another model
+    loss = args.loss or beside or ("hinge" if len(scores) == 1 else "cross_entropy")
     predicted = int(nn.predict(model, [args.inputs], loss)[0])
     shown = ", ".join(number(s) for s in scores)
     print(f"output: {shown}" if len(scores) == 1 else f"scores: {shown}")
@@ -220,9 +367,9 @@ def lecture_graph() -> tuple[Value, dict[str, Value]]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise Refused(f"--out {out}: exists and is not a directory")
-    out.mkdir(parents=True, exist_ok=True)
+    _check_out_dir(out)
+    with _writing(out):
+        out.mkdir(parents=True, exist_ok=True)
     written = []
     f, inputs = lecture_graph()
     f.backward()
@@ -230,20 +377,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(gradient_table(f, inputs))
     graph = draw_graph(f)
     try:
-        graph.save(out / "f.svg")
+        with _writing(out / "f.svg"):
+            graph.save(out / "f.svg")
         written.append("f.svg  (the graph: upstream gradients on nodes, local ones on edges)")
-        animate(f).save(out / "steps.html")
+        with _writing(out / "steps.html"):
+            animate(f).save(out / "steps.html")
         written.append("steps.html  (backward, one chain-rule step at a time)")
     except GraphvizNotFound:
-        graph.save(out / "f.dot")
+        with _writing(out / "f.dot"):
+            graph.save(out / "f.dot")
         written.append("f.dot  (DOT text of the graph)")
         print(f"{NO_RENDERER}: then rerun for f.svg and steps.html")
 
     print(f"\nTraining an MLP 2-16-16-1 on 100 two-moons points ({args.epochs} epochs):")
     X, y = nn.data.make_moons(n=100, noise=0.1, seed=0)
     model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
-    _, accuracy = _train(model, X, y, loss="hinge", lr=1.0, lr_end=0.1, epochs=args.epochs, l2=1e-4)
-    model.save(out / "moons.json")
+    _, _, accuracy = _train(
+        model, X, y, loss="hinge", lr=1.0, lr_end=0.1, epochs=args.epochs, l2=1e-4
+    )
+    with _writing(out / "moons.json"):
+        model.save(out / "moons.json")
     written.append("moons.json  (the trained model: chainrule predict moons.json 0.5 -0.2)")
     title = f"moons: MLP 2-16-16-1, accuracy {accuracy:.2f}"
     if _save_boundary(model, X, y, "hinge", out / "moons.png", title):

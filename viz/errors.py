@@ -1,7 +1,7 @@
 """What ``chainrule`` refuses, and what it finds missing: the exceptions behind its exit status.
 
 ``ExpressionError`` and ``Refused`` end a command with status 2 (one line on stderr);
-``Missing`` ends it with status 1 (the environment lacks a renderer or a writable folder).
+``Missing`` ends it with status 1 (the environment lacks a renderer).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Refused(Exception):
 
 
 class Missing(Exception):
-    """Something the environment lacks (a renderer, a writable folder): exit status 1."""
+    """Something the environment lacks (a Graphviz renderer): exit status 1."""
 
 
 def one_line(e: BaseException) -> str:
