@@ -38,20 +38,20 @@ ACTIVATIONS: dict[str, Activation | None] = {
 }
 
 
-def resolve(activation: str | Activation) -> Activation | None:
+def resolve(activation: str | Activation, what: str = "activation") -> Activation | None:
     """Return the function applying `activation` (a name or a callable); None = linear.
 
     An unknown name -> ValueError listing the known ones; neither a str nor a
-    callable -> TypeError.
+    callable -> TypeError. `what` names the argument in the message.
     """
     if isinstance(activation, str):
         if activation not in ACTIVATIONS:
             names = ", ".join(ACTIVATIONS)
-            raise ValueError(f"unknown activation {activation!r}; expected one of: {names}")
+            raise ValueError(f"unknown {what} {activation!r}; expected one of: {names}")
         return ACTIVATIONS[activation]
     if callable(activation):
         return activation
-    raise TypeError(f"activation must be a name or a callable Value -> Value, got {activation!r}")
+    raise TypeError(f"{what} must be a name or a callable Value -> Value, got {activation!r}")
 
 
 def name_for_saving(activation: str | Activation) -> str:

@@ -133,6 +133,7 @@ class Layer(UnitRow):
     ):
         self.nin = check_size("nin", nin)
         self.nout = check_size("nout", nout)
+        resolve(activation)  # checked here too, so the error names this layer's argument
         self.activation = activation
         rng = make_rng(seed)
         self.neurons = [Neuron(self.nin, activation, seed=rng) for _ in range(self.nout)]
@@ -180,6 +181,10 @@ class MLP(Module):
         self.nouts = [check_size("each layer size in nouts", n) for n in nouts]
         if not self.nouts:
             raise ValueError("nouts must name at least one layer")
+        # Both are checked even when no layer uses one (a single layer uses only
+        # output_activation), so a model always saves to a file that loads.
+        resolve(activation, "activation")
+        resolve(output_activation, "output_activation")
         self.activation = activation
         self.output_activation = output_activation
         rng = make_rng(seed)

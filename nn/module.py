@@ -32,7 +32,7 @@ def join(prefix: str, name: str) -> str:
 def check_size(what: str, n: Any) -> int:
     """`n` as a positive int (bools refused) or ValueError naming `what`."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{what} must be a positive integer, got {n!r}")
+        raise ValueError(f"{what} must be a positive integer, got {shown(n)}")
     return int(n)
 
 
@@ -77,11 +77,32 @@ def _labels(nin: int) -> tuple[str, ...]:
 def check_state_value(name: str, value: Any) -> float:
     """A parameter value from a state dict: a finite real number, else ValueError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"parameter {name!r}: expected a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"parameter {name!r}: expected a finite number, got {value!r}")
-    return value
+        raise ValueError(f"parameter {name!r}: expected a real number, got {shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # e.g. the integer 10**400: no float holds it
+        raise ValueError(
+            f"parameter {name!r}: expected a finite number, got {shown(value)}, "
+            "too large for a float"
+        ) from None
+    if not math.isfinite(number):
+        raise ValueError(f"parameter {name!r}: expected a finite number, got {shown(value)}")
+    return number
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for an error message, shortened when long (a 400-digit integer)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit for str(), or holding one
+        if isinstance(value, numbers.Integral):
+            return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+        return f"a {type(value).__name__} holding a huge integer"
+    if len(text) > limit and isinstance(value, numbers.Integral):
+        return f"an integer of {len(text.lstrip('-'))} digits"
+    if len(text) > limit:
+        return f"{text[: limit - 20]}...{text[-12:]} ({len(text)} characters)"
+    return text
 
 
 class Module:

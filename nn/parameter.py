@@ -26,9 +26,21 @@ class Parameter(Value):
         self.name = name
 
     def __repr__(self) -> str:
-        return f"Parameter(name={self.name!r}, data={self.data!r}, grad={self.grad!r})"
+        return f"Parameter(name={self.name!r}, data={_plain(self.data)}, grad={_plain(self.grad)})"
 
     def rename(self, name: str) -> None:
         """Set both the `name` and the displayed `label` to `name`."""
         self.name = name
         self.label = name
+
+
+def _plain(x: object) -> str:
+    """A number as Python writes a float: ``0.5``, not ``np.float64(0.5)``.
+
+    Whatever cannot be a float (or overflows one) falls back to its own repr, so that
+    repr never raises.
+    """
+    try:
+        return repr(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return repr(x)

@@ -25,7 +25,7 @@ from .activations import ACTIVATIONS
 from .files import write_atomic
 from .layers import MLP, Layer, LinearClassifier, Neuron
 from .maxout import Maxout
-from .module import Module, check_size
+from .module import Module, check_size, shown
 from .perceptron import Perceptron
 
 FORMAT = "chainrule.model"
@@ -87,22 +87,24 @@ def from_document(doc: Any) -> Module:
     if missing or extra:
         raise ValueError(f"expected keys {list(_KEYS)}; missing {missing}, unexpected {extra}")
     if doc["format"] != FORMAT:
-        raise ValueError(f"format is {doc['format']!r}, expected {FORMAT!r}")
+        raise ValueError(f"format is {shown(doc['format'])}, expected {FORMAT!r}")
     version = doc["version"]
     if isinstance(version, bool) or version != VERSION:
-        raise ValueError(f"unsupported version {version!r}, this chainrule reads {VERSION}")
+        raise ValueError(f"unsupported version {shown(version)}, this chainrule reads {VERSION}")
     name = doc["class"]
     if not isinstance(name, str) or name not in CLASSES:
-        raise ValueError(f"unknown model class {name!r}; expected one of {', '.join(CLASSES)}")
+        raise ValueError(f"unknown model class {shown(name)}; expected one of {', '.join(CLASSES)}")
     cls = CLASSES[name]
     config = _check_config(cls, doc["config"])
     params = doc["parameters"]
     if not isinstance(params, dict):
-        raise ValueError(f"parameters must be an object of name -> number, got {params!r}")
+        raise ValueError(f"parameters must be an object of name -> number, got {shown(params)}")
     expected = cls._count_parameters(config)  # type: ignore[attr-defined]
     if len(params) != expected:
+        count = str(expected) if expected < 10**18 else "over 10**18"
         raise ValueError(
-            f"{name} with config {config} has {expected} parameters, the file lists {len(params)}"
+            f"{name} with config {shown(config, 200)} has {count} parameters, "
+            f"the file lists {len(params)}"
         )
     model = cls(**config)
     model.load_state_dict(params)
@@ -113,7 +115,7 @@ def _check_config(cls: type[Module], config: Any) -> dict[str, Any]:
     """The config of `cls` with every value checked against its kind, else ValueError."""
     schema: dict[str, str] = cls._CONFIG  # type: ignore[attr-defined]
     if not isinstance(config, dict):
-        raise ValueError(f"config must be an object, got {config!r}")
+        raise ValueError(f"config must be an object, got {shown(config)}")
     if set(config) != set(schema):
         raise ValueError(
             f"{cls.__name__} config must have keys {sorted(schema)}, got {sorted(config)}"
@@ -126,11 +128,13 @@ def _check_config(cls: type[Module], config: Any) -> dict[str, Any]:
             checked[key] = check_size(what, value)
         elif kind == "sizes":
             if not isinstance(value, list) or not value:
-                raise ValueError(f"{what} must be a non-empty list of sizes, got {value!r}")
+                raise ValueError(f"{what} must be a non-empty list of sizes, got {shown(value)}")
             checked[key] = [check_size(f"each entry of {what}", v) for v in value]
         elif kind == "activation":
             if not isinstance(value, str) or value not in ACTIVATIONS:
-                raise ValueError(f"{what} must be one of {', '.join(ACTIVATIONS)}, got {value!r}")
+                raise ValueError(
+                    f"{what} must be one of {', '.join(ACTIVATIONS)}, got {shown(value)}"
+                )
             checked[key] = value
         else:  # pragma: no cover - a schema typo in this package
             raise AssertionError(f"unknown config kind {kind!r}")

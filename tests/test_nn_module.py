@@ -154,6 +154,34 @@ def test_unknown_activation_name_is_a_value_error_listing_the_names():
         Neuron(2, "swish")
 
 
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda act: Neuron(2, act),
+        lambda act: Layer(2, 3, act),
+        lambda act: MLP(2, [3, 1], activation=act),
+        lambda act: MLP(2, [3, 1], output_activation=act),
+        lambda act: MLP(2, [1], activation=act),  # one layer: `activation` is unused
+    ],
+    ids=["Neuron", "Layer", "MLP-hidden", "MLP-output", "MLP-one-layer"],
+)
+def test_every_activation_argument_is_checked_at_construction_used_or_not(build):
+    with pytest.raises(ValueError, match=r"'relux'.*linear, relu, leaky_relu"):
+        build("relux")
+    for bad in (3, None, b"relu"):
+        with pytest.raises(TypeError, match="name or a callable"):
+            build(bad)
+    build("tanh")
+    build(lambda v: v)
+
+
+def test_the_error_names_which_mlp_activation_is_bad():
+    with pytest.raises(ValueError, match="unknown output_activation 'x'"):
+        MLP(2, [3, 1], output_activation="x")
+    with pytest.raises(TypeError, match="^activation must be"):
+        MLP(2, [1], activation=None)
+
+
 def test_each_neuron_labels_its_output_node_with_its_path():
     model = MLP(2, [3, 1], seed=0)
     out = model([0.5, -0.5])
@@ -244,8 +272,10 @@ def test_state_dict_round_trips_through_load_state_dict():
         lambda d: d.update({"layers.1.neurons.0.b": True}),
         lambda d: d.update({"layers.1.neurons.0.b": float("nan")}),
         lambda d: d.update({"layers.1.neurons.0.b": float("inf")}),
+        lambda d: d.update({"layers.1.neurons.0.b": 10**400}),
+        lambda d: d.update({"layers.1.neurons.0.b": -(10**5000)}),
     ],
-    ids=["missing", "extra", "string", "bool", "nan", "inf"],
+    ids=["missing", "extra", "string", "bool", "nan", "inf", "huge-int", "past-digit-limit"],
 )
 def test_load_state_dict_is_all_or_nothing(corrupt):
     model = MLP(2, [4, 1], seed=1)
@@ -255,6 +285,26 @@ def test_load_state_dict_is_all_or_nothing(corrupt):
     with pytest.raises(ValueError):
         model.load_state_dict(state)
     assert model.state_dict() == before
+
+
+def test_load_state_dict_refuses_a_huge_integer_with_a_short_value_error():
+    model = MLP(2, [1], seed=0)
+    state = model.state_dict()
+    state["layers.0.neurons.0.b"] = 10**400
+    with pytest.raises(ValueError, match="'layers.0.neurons.0.b'.*401 digits.*too large") as err:
+        model.load_state_dict(state)
+    assert len(str(err.value)) < 200
+
+
+def test_parameter_repr_shows_plain_float_reprs():
+    p = MLP(2, [1], seed=0).parameters()[0]
+    p.data = np.float64(0.5)
+    p.grad = np.float32(0.25)
+    assert repr(p) == "Parameter(name='layers.0.neurons.0.w.0', data=0.5, grad=0.25)"
+    p.data = 3
+    assert repr(p) == "Parameter(name='layers.0.neurons.0.w.0', data=3.0, grad=0.25)"
+    p.data = 10**400  # not a float: falls back to its own repr, never raises
+    assert "data=1000" in repr(p)
 
 
 def test_repr_names_the_architecture():

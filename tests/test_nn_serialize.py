@@ -198,6 +198,45 @@ def test_the_error_names_the_file_and_the_fault(tmp_path):
     assert str(path) in str(err.value) and "layers.0.neurons.0.w.0" in str(err.value)
 
 
+@pytest.mark.parametrize("digits", [400, 4000])
+def test_a_huge_integer_parameter_is_a_value_error_and_nothing_half_loaded(tmp_path, digits):
+    path = saved(tmp_path, MLP(2, [1], seed=0))
+    text = path.read_text()
+    doc = json.loads(text)
+    doc["parameters"]["layers.0.neurons.0.b"] = 0.0
+    # a hand-edited file: a literal integer of `digits` digits as the bias
+    text = json.dumps(doc).replace(
+        '"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": 9' + "9" * (digits - 1)
+    )
+    path.write_text(text)
+    with pytest.raises(ValueError) as err:
+        nn.load(path)
+    message = str(err.value)
+    assert str(path) in message and "layers.0.neurons.0.b" in message
+    assert f"{digits} digits" in message and "too large" in message and len(message) < 300
+
+
+@pytest.mark.parametrize("key", ["nin", "nouts", "version"])
+def test_a_huge_integer_in_the_config_is_a_short_value_error(tmp_path, key):
+    path = saved(tmp_path, MLP(2, [1], seed=0))
+    doc = json.loads(path.read_text())
+    if key == "version":
+        doc["version"] = 10**400
+    else:
+        doc["config"][key] = [10**400] if key == "nouts" else 10**400
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValueError) as err:
+        nn.load(path)
+    assert len(str(err.value)) < 400
+
+
+def test_an_unused_activation_cannot_be_bad_so_save_never_writes_what_load_refuses():
+    with pytest.raises(ValueError, match="relux"):
+        MLP(2, [1], activation="relux", seed=0)
+    with pytest.raises(TypeError):
+        MLP(2, [1], activation=None, seed=0)
+
+
 def test_a_missing_file_is_an_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         nn.load(tmp_path / "nope.json")

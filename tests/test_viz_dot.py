@@ -191,3 +191,15 @@ def test_maxout_piece_names_abbreviate():
     from viz.dot import abbreviate
 
     assert abbreviate("neurons.0.pieces.1.w.0") == "N0.P1.w0"
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [(-1, ValueError), (0, ValueError), (2.5, TypeError), (True, TypeError), ("3", TypeError)],
+)
+def test_max_nodes_must_be_a_positive_int_or_none(bad, error):
+    root = Value(1.0) * Value(2.0)
+    for draw in (viz.to_dot, viz.draw_graph):
+        with pytest.raises(error, match="max_nodes"):
+            draw(root, max_nodes=bad)
+    assert viz.to_dot(root, max_nodes=None) == viz.to_dot(root, max_nodes=3)

@@ -93,3 +93,49 @@ def test_missing_matplotlib_names_the_plot_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     with pytest.raises(ImportError, match=r"pip install chainrule\[plot\]"):
         viz.plot_history(SimpleNamespace(loss=[1.0], accuracy=[1.0]))
+
+
+def test_an_unknown_activation_name_is_a_value_error_naming_it_and_the_known_ones():
+    with pytest.raises(ValueError, match=r"'foo'.*sigmoid, tanh, relu") as err:
+        viz.plot_activations(names=["foo"])
+    assert "exp" in str(err.value)  # any one-input op of Value is accepted too
+    with pytest.raises(TypeError, match="must be a str"):
+        viz.plot_activations([3])
+    with pytest.raises(TypeError, match="activation name or a list"):
+        viz.plot_activations(5)
+    with pytest.raises(ValueError, match="empty"):
+        viz.plot_activations([])
+
+
+def test_a_single_activation_name_is_a_one_element_list():
+    import matplotlib.pyplot as plt
+
+    fig = viz.plot_activations("relu")
+    visible = [a for a in fig.axes if a.get_visible()]
+    assert len(visible) == 1 and visible[0].lines[0].get_label() == "relu"
+    assert viz.plots.check_activation_names("relu") == ["relu"]
+    plt.close("all")
+
+
+def test_plot_history_takes_a_mapping_like_history_as_dict():
+    import matplotlib.pyplot as plt
+
+    nn = pytest.importorskip("nn")
+    history = nn.History(loss=[1.0, 0.5], accuracy=[0.5, 1.0])
+    for given in (history.as_dict(), {**history.as_dict(), "final_accuracy": 1.0}):
+        ax = viz.plot_history(given)
+        assert list(ax.lines[0].get_ydata()) == [1.0, 0.5]
+        assert len(ax.figure.axes) == 2
+    assert len(viz.plot_history({"loss": [1.0]}).figure.axes) == 1  # accuracy optional
+    plt.close("all")
+
+
+@pytest.mark.parametrize("bad", [[1.0, 0.5], 3, "loss", {"loss": "abc"}])
+def test_plot_history_refuses_other_things_with_a_type_error(bad):
+    with pytest.raises(TypeError, match="plot_history needs|must be a list"):
+        viz.plot_history(bad)
+
+
+def test_plot_history_mapping_without_loss_is_a_value_error_listing_its_keys():
+    with pytest.raises(ValueError, match=r"'loss'.*\['acc'\]"):
+        viz.plot_history({"acc": [1.0]})

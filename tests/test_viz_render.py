@@ -8,6 +8,7 @@ import pytest
 
 import viz
 import viz.render
+from autograd import Value
 
 HAS_RENDERER = viz.find_renderer() is not None
 needs_renderer = pytest.mark.skipif(
@@ -108,3 +109,12 @@ def test_discovery_finds_graphviz_pure_next_to_the_interpreter(monkeypatch, tmp_
     binary.unlink()
     monkeypatch.setattr(viz.render.sys, "executable", str(tmp_path / "python"))
     assert viz.find_renderer() is None
+
+
+def test_a_graph_saved_onto_a_folder_names_the_folder(tmp_path):
+    target = tmp_path / "d.dot"
+    target.mkdir()
+    with pytest.raises(IsADirectoryError) as err:
+        viz.draw_graph(Value(1.0) * Value(2.0)).save(target)
+    assert err.value.filename == str(target) and ".tmp" not in str(err.value)
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]

@@ -169,3 +169,9 @@ def test_headless_browser_shows_different_pictures_for_first_and_last_frame(tmp_
     assert first != last
     # a graph is on the page: far from a blank screenshot of the same size
     assert len(first) > 10_000 and len(last) > 10_000
+
+
+@pytest.mark.parametrize(("bad", "error"), [(-1, ValueError), (2.5, TypeError)])
+def test_backward_steps_checks_max_nodes(bad, error):
+    with pytest.raises(error, match="max_nodes"):
+        viz.backward_steps(Value(1.0) * Value(2.0), max_nodes=bad)

@@ -15,6 +15,7 @@ Graphs over ``max_nodes`` values are drawn with each ``nn`` neuron folded into o
 from __future__ import annotations
 
 import html
+import numbers
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -82,6 +83,20 @@ class Options:
     abbreviate: bool = False
     legend: bool = True
     max_nodes: int | None = 300
+
+    def __post_init__(self) -> None:
+        check_max_nodes(self.max_nodes)
+
+
+def check_max_nodes(max_nodes: object) -> int | None:
+    """``max_nodes`` if it is a positive int or None; else TypeError / ValueError."""
+    if max_nodes is None:
+        return None
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral):
+        raise TypeError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+    return int(max_nodes)
 
 
 @dataclass

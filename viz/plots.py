@@ -10,10 +10,10 @@ Return values: ``plot_decision_boundary`` and ``plot_history`` return the Axes d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from autograd import Value, no_grad
+from autograd import OPS, Value, no_grad
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "step")
 CLASS_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2")
@@ -126,17 +126,58 @@ def activation_curve(name: str, xs: Sequence[float]) -> tuple[list[float], list[
     return values, slopes
 
 
-def plot_activations(names: Sequence[str] | None = None, ax: Any = None):
+def unary_ops() -> list[str]:
+    """Every one-input op a Value has as a method: the activations, ``exp``, ``log``, ...,
+    and any one registered with ``@ag.op`` (the notebook's softsign)."""
+    return [
+        name
+        for name, spec in OPS.items()
+        if spec.arity == 1 and callable(getattr(Value, name, None))
+    ]
+
+
+def check_activation_names(names: str | Iterable[str] | None) -> list[str]:
+    """``names`` as a list of activation names, each a one-input op of Value.
+
+    None -> the default ``ACTIVATIONS``; a single str is one name (``"relu"`` ->
+    ``["relu"]``). An unknown name -> ValueError naming it and the known activations;
+    anything but a str or an iterable of str -> TypeError.
+    """
+    if names is None:
+        return list(ACTIVATIONS)
+    if isinstance(names, str):
+        names = [names]
+    elif not isinstance(names, Iterable) or isinstance(names, (bytes, Mapping)):
+        raise TypeError(f"names must be an activation name or a list of them, got {names!r}")
+    names = list(names)
+    if not names:
+        raise ValueError("names is empty: give at least one activation, or None for all")
+    known = unary_ops()
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"each activation name must be a str, got {name!r}")
+        if name not in known:
+            others = [n for n in known if n not in ACTIVATIONS]
+            raise ValueError(
+                f"unknown activation {name!r}; known activations: {', '.join(ACTIVATIONS)} "
+                f"(also any one-input op of Value: {', '.join(others)})"
+            )
+    return names
+
+
+def plot_activations(names: str | Sequence[str] | None = None, ax: Any = None):
     """Each activation (solid) and its derivative by backward (dashed), on a shared x.
 
-    names: Value method names, default sigmoid, tanh, relu, leaky_relu, elu, softplus,
-    step. ax: None (a new figure, one Axes per activation), one Axes (all curves on it),
-    or a sequence of Axes, one per name. Returns the Figure.
+    names: Value method names (one-input ops, including ones registered with ``@ag.op``),
+    default sigmoid, tanh, relu, leaky_relu, elu, softplus, step; a single name (a str)
+    plots that one. An unknown name -> ValueError listing the known ones. ax: None (a
+    new figure, one Axes per activation), one Axes (all curves on it), or a sequence of
+    Axes, one per name. Returns the Figure.
     """
+    names = check_activation_names(names)
     import numpy as np
 
     plt = _pyplot()
-    names = list(ACTIVATIONS if names is None else names)
     xs = np.linspace(-4, 4, 401)
     if ax is None:
         cols = min(4, len(names))
@@ -169,16 +210,19 @@ def plot_activations(names: Sequence[str] | None = None, ax: Any = None):
 def plot_history(history: Any, ax: Any = None):
     """Loss (left axis) and accuracy (right axis) per epoch; returns the loss Axes.
 
-    history: anything with ``.loss`` and ``.accuracy`` lists (``nn.fit``'s History).
+    history: ``nn.fit``'s History (anything with a ``.loss`` list and optionally an
+    ``.accuracy`` list), or a mapping with those keys, such as ``History.as_dict()`` or
+    the command line's ``history.json`` loaded back. Anything else -> TypeError; a
+    mapping without ``"loss"`` -> ValueError.
     """
+    loss, acc = _history_lists(history)
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
-    epochs = range(1, len(history.loss) + 1)
-    ax.plot(epochs, history.loss, color="#dc2626", lw=2, label="loss")
+    epochs = range(1, len(loss) + 1)
+    ax.plot(epochs, loss, color="#dc2626", lw=2, label="loss")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss", color="#dc2626")
-    acc = list(getattr(history, "accuracy", []) or [])
     if acc:
         right = ax.twinx()
         right.plot(range(1, len(acc) + 1), acc, color="#2563eb", lw=2, label="accuracy")
@@ -186,3 +230,27 @@ def plot_history(history: Any, ax: Any = None):
         right.set_ylim(0, 1.02)
     ax.set_title("training history")
     return ax
+
+
+def _history_lists(history: Any) -> tuple[list[Any], list[Any]]:
+    """(loss, accuracy) lists from a History-like object or a mapping."""
+    if isinstance(history, Mapping):
+        if "loss" not in history:
+            raise ValueError(
+                "plot_history needs a 'loss' list; the mapping has keys "
+                f"{sorted(map(str, history))}"
+            )
+        loss, acc = history["loss"], history.get("accuracy")
+    elif hasattr(history, "loss"):
+        loss, acc = history.loss, getattr(history, "accuracy", None)
+    else:
+        raise TypeError(
+            "plot_history needs nn.fit's History (or anything with .loss and .accuracy "
+            f"lists) or a mapping with 'loss' and 'accuracy' keys, got {type(history).__name__}"
+        )
+    for what, values in (("loss", loss), ("accuracy", acc)):
+        if values is not None and (
+            isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
+        ):
+            raise TypeError(f"history {what} must be a list of numbers, got {values!r}")
+    return list(loss), list(acc or [])

@@ -25,7 +25,7 @@ from pathlib import Path
 from autograd import Value
 from nn.files import write_atomic
 
-from .dot import Options, State, glyph, layout, write_dot
+from .dot import Options, State, check_max_nodes, glyph, layout, write_dot
 from .render import Graph
 
 MAX_FRAMES_NODES = 300
@@ -37,7 +37,7 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
     ``opts`` are ``viz.to_dot``'s (local, contrib, rankdir, abbreviate, legend). Graphs
     over ``max_nodes`` (default 300) values raise ValueError: steps draw every node.
     """
-    budget = opts.pop("max_nodes", MAX_FRAMES_NODES)
+    budget = check_max_nodes(opts.pop("max_nodes", MAX_FRAMES_NODES))
     options = Options(**opts, max_nodes=None)
     lay = layout(root, options)
     if budget is not None and len(lay.order) > budget:
