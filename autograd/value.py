@@ -43,11 +43,12 @@ def as_float(x: object, what: str = "Value data") -> float:
         raise TypeError(f"{what} must be a real number, got {t.__name__}: {x!r}") from exc
 
 
-def _plain(x: object) -> str:
-    """A number as Python writes a float (-2.0, not np.float64(-2.0))."""
+def plain_number(x: object) -> str:
+    """A number as Python writes a float (-2.0, not np.float64(-2.0)); whatever cannot
+    be a float keeps its own repr, so a repr built from this never raises."""
     try:
         return repr(float(x))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return repr(x)
 
 
@@ -103,7 +104,7 @@ class Value:
     # -- conversions --------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        return f"Value(data={_plain(self.data)}, grad={_plain(self.grad)})"
+        return f"Value(data={plain_number(self.data)}, grad={plain_number(self.grad)})"
 
     def __float__(self) -> float:
         return self.data

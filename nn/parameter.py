@@ -9,6 +9,7 @@ plain `Value`, so only the leaves a model owns carry this type.
 from __future__ import annotations
 
 from autograd import Value
+from autograd.value import plain_number
 
 
 class Parameter(Value):
@@ -26,21 +27,10 @@ class Parameter(Value):
         self.name = name
 
     def __repr__(self) -> str:
-        return f"Parameter(name={self.name!r}, data={_plain(self.data)}, grad={_plain(self.grad)})"
+        data, grad = plain_number(self.data), plain_number(self.grad)
+        return f"Parameter(name={self.name!r}, data={data}, grad={grad})"
 
     def rename(self, name: str) -> None:
         """Set both the `name` and the displayed `label` to `name`."""
         self.name = name
         self.label = name
-
-
-def _plain(x: object) -> str:
-    """A number as Python writes a float: ``0.5``, not ``np.float64(0.5)``.
-
-    Whatever cannot be a float (or overflows one) falls back to its own repr, so that
-    repr never raises.
-    """
-    try:
-        return repr(float(x))  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return repr(x)
