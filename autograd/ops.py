@@ -240,24 +240,26 @@ def _first_nan(xs: list[float]) -> int | None:
     return None
 
 
-@op("max", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
-def max_(xs: list[float]):
-    """max x_i; local gradient 1 for the first arg-max, 0 for the rest. A NaN wins."""
+def _extreme(xs: list[float], pick) -> tuple[float, tuple[float, ...]]:
+    """The element ``pick`` (max or min) chooses, with local gradient 1 on its first
+    occurrence and 0 elsewhere; a NaN anywhere wins (and sends back NaN)."""
     i = _first_nan(xs)
     if i is not None:
         return xs[i], _one_hot(len(xs), i, xs[i])
-    m = max(xs)
+    m = pick(xs)
     return m, _one_hot(len(xs), xs.index(m))
+
+
+@op("max", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
+def max_(xs: list[float]):
+    """max x_i; local gradient 1 for the first arg-max, 0 for the rest. A NaN wins."""
+    return _extreme(xs, max)
 
 
 @op("min", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
 def min_(xs: list[float]):
     """min x_i; local gradient 1 for the first arg-min, 0 for the rest. A NaN wins."""
-    i = _first_nan(xs)
-    if i is not None:
-        return xs[i], _one_hot(len(xs), i, xs[i])
-    m = min(xs)
-    return m, _one_hot(len(xs), xs.index(m))
+    return _extreme(xs, min)
 
 
 @op("logsumexp", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
