@@ -203,3 +203,29 @@ def test_max_nodes_must_be_a_positive_int_or_none(bad, error):
         with pytest.raises(error, match="max_nodes"):
             draw(root, max_nodes=bad)
     assert viz.to_dot(root, max_nodes=None) == viz.to_dot(root, max_nodes=3)
+
+
+def test_an_input_used_twice_gets_local_not_a_partial_derivative_on_its_edges():
+    x = Value(3.0, label="x")
+    f = x * x
+    f.label = "f"
+    f.backward()
+    source = viz.to_dot(f)
+    assert "∂f/∂x" not in source  # each edge is only half of ∂f/∂x = 6
+    assert source.count("local 3") == 2
+
+
+def test_an_input_used_once_keeps_the_lectures_partial_notation(lecture):
+    *_, f = lecture()
+    source = viz.to_dot(f)
+    assert "∂q/∂x = 1" in source and "∂f/∂z = 3" in source
+
+
+def test_a_folded_linear_neuron_says_linear():
+    from nn import MLP
+
+    model = MLP(2, [20, 20, 1], seed=0)
+    loss = (1 - model([0.5, -0.2])).relu()
+    source = viz.to_dot(loss)
+    assert "neuron · linear" in source and "neuron · relu" in source
+    assert "neuron · +" not in source

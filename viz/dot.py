@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import numbers
 import re
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -181,6 +182,7 @@ def layout(root: Value, opts: Options) -> _Layout:
 def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> str:
     """The DOT text of a laid-out graph, with the graph's grads or those in ``state``."""
     order, index, owner = lay.order, lay.index, lay.owner
+    uses = Counter(p for v in order for p in v.parents)  # edges leaving each node
     if state is None:
         grads: Mapping[Value, float] = {v: v.grad for v in order}
         ran = any(g != 0 for g in grads.values())
@@ -224,7 +226,7 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
         i = index[v]
         for p, g in zip(v.parents, v.local_grads, strict=True):
             src = name[owner.get(p, p)]
-            label = _edge_label(v, p, g, grads, v in sent, opts)
+            label = _edge_label(v, p, g, grads, v in sent, opts, uses[p] == 1)
             style = f', color="{HOT}", penwidth=2.2, fontcolor="{HOT}"' if v is hot else ""
             lines.append(f"  {src} -> o{i} [{label}{style}];")
     lines.append("}")
@@ -262,7 +264,7 @@ def _value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
             f'fontsize=11, fontcolor="#374151", height=0.3, width=0.3, margin="0.06,0.03", '
             f'label="{fmt(v.data)}"'
         )
-    title = abbreviate(v.name) if role == "parameter" and opts.abbreviate else _title(v)
+    title = abbreviate(_title(v)) if opts.abbreviate else _title(v)
     cells = [f"<td{_min_width(title)}><b>{html.escape(title)}</b></td><vr/>"] if title else []
     cells.append(f"<td>{_data_text(v)}</td><vr/>")
     cells.append(_grad_cell(v, grads, known))
@@ -288,6 +290,12 @@ def _title(v: Value) -> str:
     return v.name if is_parameter(v) else v.label
 
 
+def _activation(op: str) -> str:
+    """What a folded neuron's output op says about it: ``+`` is a linear neuron (no
+    activation after w·x + b), ``max`` a Maxout unit."""
+    return {"+": "linear", "max": "maxout"}.get(op, op)
+
+
 def _neuron_label(v, grads, known, opts: Options) -> str:
     fill, border = COLOURS["neuron"]
     name = abbreviate(v.label) if opts.abbreviate else v.label
@@ -295,7 +303,8 @@ def _neuron_label(v, grads, known, opts: Options) -> str:
         f'shape=plain, label=<<table style="rounded" border="1" cellborder="0" '
         f'cellspacing="0" cellpadding="5" bgcolor="{fill}" color="{border}"><tr>'
         f"<td{_min_width(name)}><b>{html.escape(name)}</b><br/>"
-        f'<font point-size="10" color="{MUTED}">neuron · {html.escape(v.op)}</font></td><vr/>'
+        f'<font point-size="10" color="{MUTED}">neuron · {html.escape(_activation(v.op))}'
+        f"</font></td><vr/>"
         f"<td>{_data_text(v)}</td><vr/>{_grad_cell(v, grads, known)}</tr></table>>"
     )
 
@@ -310,10 +319,17 @@ def _op_attrs(op: str, hot: bool) -> str:
     return f'shape=box, style="rounded,filled", fontsize=12, height=0.35, {paint}'
 
 
-def _edge_label(out, inp, local, grads, sent: bool, opts: Options) -> str:
+def _edge_label(out, inp, local, grads, sent: bool, opts: Options, only_edge: bool) -> str:
+    """The local gradient of an edge and, after backward, upstream × local.
+
+    It is written ∂out/∂in (the lecture's notation) only where that is also the true
+    derivative of ``out`` by ``in``: both named, and this the input's only edge. Where
+    the input is used more than once (``x*x``) each edge holds only part of it, so it
+    reads ``local``.
+    """
     rows = []
     if opts.local:
-        if out.label and inp.label and not is_parameter(inp):
+        if only_edge and out.label and inp.label and not is_parameter(inp):
             rows.append(f"∂{html.escape(out.label)}/∂{html.escape(inp.label)} = {fmt(local)}")
         else:
             rows.append(f"local {fmt(local)}")
@@ -333,7 +349,7 @@ def _caption(root: Value, opts: Options, state: State | None) -> str:
     if opts.legend:
         f = html.escape(root.label or "out")
         parts.append(
-            f'<font point-size="11" color="{MUTED}">grad = ∂{f}/∂node (upstream gradient) · '
-            f"edge: local gradient ∂out/∂in, then upstream × local = what flows back</font>"
+            f'<font point-size="11" color="{MUTED}">grad = ∂{f}/∂node, the upstream gradient'
+            f"<br/>edge: local gradient, then upstream × local = what flows back</font>"
         )
     return "<br/>".join(parts)
