@@ -139,3 +139,29 @@ def test_plot_history_refuses_other_things_with_a_type_error(bad):
 def test_plot_history_mapping_without_loss_is_a_value_error_listing_its_keys():
     with pytest.raises(ValueError, match=r"'loss'.*\['acc'\]"):
         viz.plot_history({"acc": [1.0]})
+
+
+def test_a_step_output_still_gets_both_regions():
+    import numpy as np
+
+    from viz.plots import _class_margins
+
+    margins = _class_margins(np.array([[0.0], [1.0], [0.0]]))  # a perceptron's 0/1 outputs
+    assert (margins[:, 0] > 0).tolist() == [True, False, True]  # class 0 where output is 0
+    assert (margins[:, 1] > 0).tolist() == [False, True, False]
+
+
+def test_ties_between_scores_go_to_the_first_class_as_argmax_does():
+    import numpy as np
+
+    from viz.plots import _class_margins
+
+    margins = _class_margins(np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0]]))
+    assert (margins > 0).tolist() == [[True, False, False], [False, True, False]]
+
+
+def test_threshold_moves_the_one_output_boundary():
+    model = lambda x: Value(x[0])  # noqa: E731 - a one-output "model": score = first coordinate
+    points = [[0.2, 0.0], [0.7, 0.0]]
+    assert viz.plots.predict_classes(model, points) == [1, 1]
+    assert viz.plots.predict_classes(model, points, threshold=0.5) == [0, 1]

@@ -41,33 +41,58 @@ def class_scores(model: Any, points: Sequence[Sequence[float]]) -> list[list[flo
     return rows
 
 
-def predict_classes(model: Any, points: Sequence[Sequence[float]]) -> list[int]:
-    """Class ids for ``points``: one output -> score > 0 (hinge-style labels ±1 for
-    classes 1/0), several outputs -> argmax of the scores."""
+def predict_classes(
+    model: Any, points: Sequence[Sequence[float]], threshold: float = 0.0
+) -> list[int]:
+    """Class ids for ``points``: one output -> 1 where score > threshold (0 for
+    hinge-style ±1 labels, 0.5 for mse on 0/1), several outputs -> argmax of the scores."""
     return [
-        int(r[0] > 0) if len(r) == 1 else max(range(len(r)), key=r.__getitem__)
+        int(r[0] > threshold) if len(r) == 1 else max(range(len(r)), key=r.__getitem__)
         for r in class_scores(model, points)
     ]
 
 
-def _class_margins(scores):
-    """Per class c, score_c - max of the other scores (> 0 where c wins); one output:
-    [-score, score] (class 1 where score > 0). Continuous, so contours come out smooth."""
+def _class_margins(scores, threshold: float = 0.0):
+    """Per class c, by how much c wins at each point (> 0 exactly where c is predicted).
+
+    Several outputs: score_c - the best other score, a tie going to the first class,
+    as argmax does. One output: score - threshold for class 1 and its negative for
+    class 0, a score equal to the threshold counting as class 0. Continuous scores give
+    smooth contours; even a step output (a perceptron) still gets both regions.
+    """
     import numpy as np
 
     if scores.shape[1] == 1:
-        return np.column_stack([-scores[:, 0], scores[:, 0]])
+        m = scores[:, 0] - threshold
+        m = np.where(m > 0, m, np.minimum(m, -_tie(m)))
+        return np.column_stack([-m, m])
     margins = np.empty_like(scores)
     for c in range(scores.shape[1]):
-        others = np.delete(scores, c, axis=1)
-        margins[:, c] = scores[:, c] - others.max(axis=1)
+        margins[:, c] = scores[:, c] - np.delete(scores, c, axis=1).max(axis=1)
+    winner = scores.argmax(axis=1)
+    tied = margins == 0
+    for c in range(scores.shape[1]):
+        margins[:, c] = np.where(
+            tied[:, c], np.where(winner == c, _tie(margins), -_tie(margins)), margins[:, c]
+        )
     return margins
 
 
-def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, *, resolution: int = 70):
+def _tie(values) -> float:
+    """A margin too small to see but not zero, to settle ties on the predicted side."""
+    import numpy as np
+
+    finite = np.abs(values[np.isfinite(values)])
+    return 1e-9 * (float(finite.max()) if finite.size else 1.0) or 1e-9
+
+
+def plot_decision_boundary(
+    model: Any, X: Any, y: Any, ax: Any = None, *, resolution: int = 70, threshold: float = 0.0
+):
     """Colour the plane by the model's predicted class and scatter the data on top.
 
-    model(x) takes 2 numbers and returns one Value (class 1 where score > 0) or a list of
+    model(x) takes 2 numbers and returns one Value (class 1 where score > ``threshold``:
+    0 for hinge-style models and perceptrons, 0.5 for mse on 0/1 labels) or a list of
     scores (argmax). The scores are evaluated on a ``resolution`` × ``resolution`` grid
     under ``no_grad`` and each class's region is drawn as a contour of its winning
     margin, so the boundary is smooth, not a staircase of grid cells. Returns the Axes.
@@ -88,13 +113,13 @@ def plot_decision_boundary(model: Any, X: Any, y: Any, ax: Any = None, *, resolu
     ys = np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    margins = _class_margins(np.array(class_scores(model, grid)))
+    margins = _class_margins(np.array(class_scores(model, grid)), threshold)
     k = max(margins.shape[1], int(y.max()) + 1)
     colours = [CLASS_COLOURS[c % len(CLASS_COLOURS)] for c in range(k)]
     for c in range(margins.shape[1]):
         field = margins[:, c].reshape(gx.shape)
         if field.max() > 0:
-            top = max(float(field.max()), 1e-9) * 2
+            top = float(field.max()) * 2
             ax.contourf(gx, gy, field, levels=[0.0, top], colors=[colours[c]], alpha=0.22)
             ax.contour(gx, gy, field, levels=[0.0], colors=["#374151"], linewidths=0.8)
     for c in range(k):
