@@ -43,6 +43,21 @@ def _check_lengths(a: list[Any], b: list[Any], what: str) -> None:
         raise ValueError(f"{what}: no samples")
 
 
+def _total(terms: list[Any]) -> Value:
+    """Σ terms as ONE sum node; a single Value term is its own total (no Σ of one)."""
+    if len(terms) == 1 and isinstance(terms[0], Value):
+        return terms[0]
+    return ag.sum(terms)
+
+
+def _mean(terms: list[Any]) -> Value:
+    """The mean over samples; for one sample, that sample's loss itself, so a drawing
+    of one sample's loss shows no Σ of one term and no ÷ 1."""
+    if len(terms) == 1 and isinstance(terms[0], Value):
+        return terms[0]
+    return ag.sum(terms) / len(terms)
+
+
 def _real(v: Any) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
@@ -55,7 +70,7 @@ def mse(preds: Score | Sequence[Any], targets: Any) -> Value:
     p = [q for i, row in enumerate(_as_list(preds, "preds")) for q in _row(row, i)]
     t = [q for i, row in enumerate(_as_list(targets, "targets")) for q in _row(row, i)]
     _check_lengths(p, t, "mse")
-    return ag.sum([(a - b) ** 2 for a, b in zip(p, t)]) / len(p)
+    return _mean([(a - b) ** 2 for a, b in zip(p, t)])
 
 
 def _row(row: Any, i: int) -> list[Any]:
@@ -82,7 +97,7 @@ def hinge(scores: Sequence[Any], labels: Any) -> Value:
             terms.append((1 + si).relu() if isinstance(si, Value) else ag.relu(1 + si))
         else:
             raise ValueError(f"hinge: label {i} is {yi!r}; binary labels must be +1 or -1")
-    return ag.sum(terms) / len(terms)
+    return _mean(terms)
 
 
 def _class_rows(score_rows: Any, labels: Any, what: str) -> list[tuple[list[Any], int]]:
@@ -113,9 +128,9 @@ def multiclass_svm(score_rows: Sequence[Any], labels: Any, margin: float = 1.0) 
     for row, yi in _class_rows(score_rows, labels, "multiclass_svm"):
         correct = row[yi]
         row_losses.append(
-            ag.sum([ag.relu(sj - correct + margin) for j, sj in enumerate(row) if j != yi])
+            _total([ag.relu(sj - correct + margin) for j, sj in enumerate(row) if j != yi])
         )
-    return ag.sum(row_losses) / len(row_losses)
+    return _mean(row_losses)
 
 
 def cross_entropy(score_rows: Sequence[Any], labels: Any) -> Value:
@@ -127,7 +142,7 @@ def cross_entropy(score_rows: Sequence[Any], labels: Any) -> Value:
     row_losses = [
         ag.logsumexp(row) - row[yi] for row, yi in _class_rows(score_rows, labels, "cross_entropy")
     ]
-    return ag.sum(row_losses) / len(row_losses)
+    return _mean(row_losses)
 
 
 def l2(params: Iterable[Value]) -> Value:

@@ -130,3 +130,21 @@ def test_mismatched_lengths_and_empty_batches_are_value_errors():
         losses.cross_entropy([values([1.0, 2.0])], [2])
     with pytest.raises(ValueError, match="one per class"):
         losses.multiclass_svm([values([1.0])], [0])
+
+
+def test_one_sample_losses_have_no_sum_of_one_term_and_no_division_by_one():
+    from autograd import Value, topo_order
+
+    s = [Value(0.3, label="s0"), Value(-0.2, label="s1"), Value(1.1, label="s2")]
+    for loss in (
+        losses.hinge([s[0]], [1]),
+        losses.multiclass_svm([s[:2]], [0]),
+        losses.cross_entropy([s], [2]),
+        losses.mse([s[0]], [1.0]),
+    ):
+        ops = [n.op for n in topo_order(loss)]
+        assert "/" not in ops and not any(
+            n.op == "sum" and len(n.parents) == 1 for n in topo_order(loss)
+        ), ops
+    assert losses.hinge([s[0]], [1]).data == pytest.approx(0.7)
+    assert losses.multiclass_svm([s[:2]], [0]).data == pytest.approx(0.5)
