@@ -135,12 +135,20 @@ def check_03(r: dict, nb) -> None:
     assert r["final_loss"] < r["initial_loss"]
     assert r["accuracy"] >= 0.95
     assert r["gradcheck"] is True
+    # checked at the starting weights, where margins are violated: the SVM data loss's
+    # own gradient is checked, not only the L2 term's 2λw
+    assert r["gradcheck_violated_margins"] > 0
+    assert r["gradcheck_data_grad_max"] > 0.1
     assert r["templates_shape"] == [3, 2]
     assert r["template_alignment"] > 0.8  # each template points at its class's blob
 
 
 def check_04(r: dict, nb) -> None:
     assert r["max_derivative_error"] < 1e-6
+    # the drawn Maxout graph holds one sample's gradients: the losing piece gets none,
+    # the winning piece's weights get the input (upstream 1 × local x)
+    assert r["maxout_loser_grads"] == [0.0, 0.0]
+    assert r["maxout_winner_w_grads"] == r["maxout_input"]
     assert r["collapse_max_diff"] < 1e-12  # W2·(W1 x) == (W2 W1) x: one linear map
     assert r["with_relu_max_diff"] > 1e-3  # ...and no single matrix does it with ReLU
 
@@ -148,14 +156,23 @@ def check_04(r: dict, nb) -> None:
 def check_05(r: dict, nb) -> None:
     assert r["accuracy_xy"] < 0.8
     assert r["accuracy_polar"] > 0.95
+    # "nearly a circle": the boundary's radius drifts by little over a turn of θ
+    assert r["boundary_radius_drift"] < 0.1 * r["boundary_radius"]
 
 
 def check_06(r: dict, nb) -> None:
     assert r["demo_accuracy"] >= 0.95
     assert r["collapsed_nodes"] < 80 < r["graph_values"]
     assert r["strong_l2_weight_norm"] < r["l2_weight_norm"] < r["no_l2_weight_norm"]
-    train = r["capacity_train_accuracy"]
-    assert train[-1] == max(train)  # the biggest model fits the training points best
+    train, test = r["capacity_train_accuracy"], r["capacity_test_accuracy"]
+    gap = [a - b for a, b in zip(train, test)]
+    assert train[-1] == 1.0 > max(train[:-1])  # the biggest model fits the training points best
+    assert max(test) - min(test) < 0.02  # ...but all three test about the same
+    assert gap[-1] > 3 * max(gap[:-1])  # overfitting shows as the train-test gap
+    train, test = r["l2_train_accuracy"], r["l2_test_accuracy"]  # λ = 0, 1e-3, 3e-2
+    assert test[1] > max(test[0], test[2])  # a little L2 tests best
+    assert train[1] - test[1] < 0.5 * (train[0] - test[0])  # ...closing most of the gap
+    assert train[2] <= r["capacity_train_accuracy"][0]  # too much: back to the linear fit
 
 
 def check_07(r: dict, nb) -> None:
@@ -163,6 +180,11 @@ def check_07(r: dict, nb) -> None:
     assert r["max_grad_diff"] < 1e-9
     assert math.isclose(r["loss_values"], r["loss_numpy"], rel_tol=1e-12)
     assert r["values_seconds"] > r["numpy_seconds"] > 0
+    # the full-size Values step is an extrapolation, 64 × one sample's measured time
+    assert math.isclose(
+        r["values_big_seconds_extrapolated"], 64 * r["values_seconds_per_sample_big"]
+    )
+    assert r["values_big_seconds_extrapolated"] > r["numpy_big_seconds"] > 0
 
 
 CHECKS = dict(zip(EXPECTED, [check_01, check_02, check_03, check_04, check_05, check_06, check_07]))
