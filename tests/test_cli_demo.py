@@ -97,3 +97,32 @@ def test_demo_into_an_unwritable_folder_is_refused_with_one_line(
     assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr
     assert str(out) in lines[0] and ".tmp" not in lines[0]
     assert done.stdout == "" and list(tmp_path.iterdir()) == [] and not out.exists()
+
+
+@pytest.mark.parametrize("out", ["chainrule-demo", "a/b", "ABSOLUTE"])
+def test_demo_prints_the_predict_command_with_the_real_model_path(
+    tmp_path, monkeypatch, capsys, out
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(viz.render, "find_renderer", lambda: None)
+    argv = ["demo", "--epochs", "1"]
+    if out == "ABSOLUTE":
+        argv += ["--out", str(tmp_path / "abs")]
+        shown = "abs/moons.json"  # under the working folder: shown relative to it
+    elif out != "chainrule-demo":
+        argv += ["--out", out]
+        shown = f"{out}/moons.json"
+    else:
+        shown = "chainrule-demo/moons.json"
+    assert cli.main(argv) == 0
+    printed = capsys.readouterr().out
+    assert f"chainrule predict {shown} 0.5 -0.2" in printed
+    assert "chainrule predict moons.json" not in printed
+    assert (tmp_path / shown).exists()
+
+
+def test_demo_quotes_a_model_path_with_a_space(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(viz.render, "find_renderer", lambda: None)
+    assert cli.main(["demo", "--epochs", "1", "--out", "my demo"]) == 0
+    assert "chainrule predict 'my demo/moons.json' 0.5 -0.2" in capsys.readouterr().out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import nn
 import viz
 import viz.commands
 from viz import cli
+from viz.parse import parse
+from viz.table import gradient_table
 
 LECTURE = ["x=-2", "y=5", "z=-4"]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -22,7 +25,7 @@ def table(stdout: str) -> dict[str, tuple[str, str, str]]:
     """The printed gradient table as {node: (op, value, grad)}."""
     rows = {}
     for line in stdout.splitlines()[1:]:
-        parts = line.split()
+        parts = re.split(r"\s{2,}", line.strip())  # a node may read "x + y"
         if len(parts) == 4:
             rows[parts[0]] = (parts[1], parts[2], parts[3])
     return rows
@@ -39,7 +42,7 @@ def test_lecture_graph_prints_values_and_gradients_and_writes_svg_and_html(tmp_p
     assert rows["y"] == ("input", "5", "-4")
     assert rows["z"] == ("input", "-4", "3")
     assert rows["out"] == ("*", "-12", "1")
-    assert rows["·"] == ("+", "3", "-4")
+    assert rows["x + y"] == ("+", "3", "-4")
     svg = ET.fromstring((tmp_path / "f.svg").read_text(encoding="utf-8"))
     texts = {t.text for t in svg.iter() if t.tag.endswith("text")}
     assert {"x", "y", "z", "out", "-12", "-4", "3"} <= texts
@@ -268,3 +271,48 @@ def test_options_keep_their_meaning_beside_a_leading_minus(tmp_path, chainrule):
     assert done.returncode == 0 and (tmp_path / "b.dot").exists()
     done = chainrule("graph", "-o", cwd=tmp_path)
     assert done.returncode == 2 and "-o" in done.stderr
+
+
+# -- the table tells unnamed nodes apart ------------------------------------------------
+
+
+def test_unnamed_nodes_are_described_by_their_op_and_operands(tmp_path, chainrule):
+    done = chainrule("graph", "tanh(x * w + b) * tanh(x) - 2 ** x", "x=1", "w=0.5", "b=-0.2",
+                     cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = table(done.stdout)
+    assert "·" not in rows  # no bare dot for a whole node
+    assert rows["x * w"][0] == "*"
+    assert rows["(x * w) + b"][0] == "+"
+    assert rows["tanh((x * w) + b)"][0] == "tanh"
+    assert rows["tanh(x)"][0] == "tanh"
+    assert rows["· * tanh(x)"][0] == "*"  # a long operand description is left out
+    assert rows["2"] == ("const", "2", rows["2"][2])
+    assert rows["2 ** x"][0] == "**"
+    assert rows["out"][0] == "-"
+
+
+def test_repeated_descriptions_are_numbered_so_every_row_differs():
+    built = parse("tanh(x + 1) + tanh(x + 1) + tanh(x + 1)").evaluate({"x": 0.5})
+    built.root.backward()
+    names = [re.split(r"\s{2,}", line)[0] for line in gradient_table(built.root).splitlines()]
+    assert len(names) == len(set(names)), names
+    assert "tanh(x + 1) #2" in names and "tanh(x + 1) #3" in names and "x + 1 #3" in names
+
+
+@pytest.mark.parametrize(
+    "text, described",
+    [
+        ("-x * 2", "-x"),
+        ("x ** 2 + 1", "x**2"),
+        ("x ** -1 + 1", "x**-1"),
+        ("leaky_relu(x, alpha=0.2) + 1", "leaky_relu(x)"),
+        ("max(x, y, 3) + 1", "max(x, y, 3)"),
+        ("dot(x, y, y, x) + 1", "dot(x, y, y, x)"),
+        ("sum(x, y, x, y, x, y) + 1", "sum(x, y, x, …)"),
+    ],
+)
+def test_each_kind_of_op_has_a_short_description(text, described):
+    built = parse(text).evaluate({n: 2.0 for n in parse(text).inputs})
+    names = [re.split(r"\s{2,}", line)[0] for line in gradient_table(built.root).splitlines()]
+    assert described in names, names

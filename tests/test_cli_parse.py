@@ -173,7 +173,7 @@ def test_inputs_must_match_the_expression():
         (["__x=1"], "dunder"),
         (["exp=1"], "op of the engine"),
         (["1x=1"], "not a valid name"),
-        (["if=1"], "not a valid name"),
+        (["if=1"], "Python keyword"),
     ],
 )
 def test_bad_name_value_inputs_are_refused(pairs, words):
@@ -225,3 +225,80 @@ def test_no_eval_no_exec(monkeypatch):
 
 def test_result_is_ordinary_values():
     assert isinstance(build("x * 2", x=1).root, Value)
+
+
+# -- only the user-facing ops are callable -------------------------------------------
+
+OPERATOR_OPS = {
+    "add(x, y)": "x + y",
+    "sub(x, y)": "x - y",
+    "mul(x, y)": "x * y",
+    "div(x, y)": "x / y",
+    "neg(x)": "-x",
+    "pow(x, y)": "x ** y",
+    "powc(x)": "x ** 2",
+}
+
+
+@pytest.mark.parametrize("text, operator", OPERATOR_OPS.items())
+def test_the_operators_internal_op_names_are_not_callable(text, operator):
+    error = refused(text, x=2, y=3)
+    assert error.col == 1 and f"write {operator}" in str(error)
+
+
+def test_the_unknown_op_message_lists_only_the_ops_a_user_calls():
+    message = str(refused("foo(x)", x=1))
+    listed = set(message.split("(ops: ", 1)[1].rstrip(")").split(", "))
+    assert {"tanh", "exp", "leaky_relu", "max", "dot", "sum"} <= listed
+    assert not listed & {"add", "sub", "mul", "div", "neg", "pow", "powc"}
+
+
+def test_the_operators_internal_op_names_are_ordinary_names():
+    assert build("add * 2", add=3).root.data == 6
+    assert build("pow = x ** 2; pow + 1", x=3).root.data == 10
+
+
+# -- friendlier refusals ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [" x + 1", "x + 1 ", "\t x + 1\n", "\n\n  x + 1  \n"])
+def test_surrounding_whitespace_is_ignored(text):
+    assert build(text, x=1).root.data == 2
+
+
+def test_columns_still_count_from_the_text_as_given_after_leading_space():
+    assert refused("   x + y.real", x=1, y=1).col == 8
+    assert refused("  log(x)", x=-1).col == 3
+    error = refused("\n  q = x * 2\nf = q.real", x=1)
+    assert (error.line, error.col) == (3, 5)
+    error = refused("\n   x // 2")
+    assert (error.line, error.col) == (2, 4)
+
+
+@pytest.mark.parametrize(
+    "text, keyword, col",
+    [("for + x", "for", 1), ("x * while", "while", 5), ("q = x; class = q * 2", "class", 8)],
+)
+def test_a_python_keyword_as_a_name_is_named_as_such(text, keyword, col):
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    assert f"'{keyword}' is a Python keyword, not a name" in str(info.value)
+    assert info.value.col == col
+
+
+def test_a_keyword_as_an_input_name_is_named_as_such():
+    with pytest.raises(ExpressionError, match="'if' is a Python keyword, not a name"):
+        parse_inputs(["if=1"])
+
+
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        ("leaky_relu(x, 0.2)", "leaky_relu(x, alpha=0.2)"),
+        ("elu(x * 2, 1.5)", "elu(x * 2, alpha=1.5)"),
+    ],
+)
+def test_a_static_parameter_given_by_position_suggests_the_keyword(text, hint):
+    error = refused(text, x=1)
+    name = text.split("(")[0]
+    assert str(error).endswith(f"{name} takes 1 input; give alpha as a keyword: {hint}")

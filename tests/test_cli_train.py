@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 from pathlib import Path
@@ -227,4 +228,173 @@ def test_predict_takes_a_loss_that_fits_the_model(tmp_path, nout, loss, chainrul
     nn.MLP(2, [3, nout], seed=0).save(tmp_path / "m.json")
     done = chainrule("predict", "m.json", "0.1", "0.2", "--loss", loss, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert f"read as {loss}" in done.stdout
+    assert f"({loss}: " in done.stdout
+
+
+# -- training that diverges ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, became",
+    [
+        (["--loss", "mse", "--epochs", "8"], "inf"),  # moons: parameters nan after epoch 7
+        (["--data", "xor", "--loss", "mse", "--epochs", "8"], "inf"),  # params stay finite
+        (["--lr", "1e308", "--hidden", "4", "--epochs", "3"], ""),
+        (["--l2", "1e308", "--hidden", "4", "--epochs", "3"], ""),
+    ],
+)
+def test_diverging_training_is_one_line_exit_2_and_writes_nothing(
+    tmp_path, args, became, chainrule
+):
+    done = chainrule("train", "--out", "runs/r", *args, cwd=tmp_path)
+    assert refused(done, "chainrule train: error: training diverged: ")
+    last = done.stderr.strip().splitlines()[-1]  # after the progress bar
+    assert last.startswith("chainrule train: error: training diverged: "), done.stderr
+    assert f"became {became}" in last and "at epoch" in last and "try a smaller --lr" in last
+    assert "trained model" not in done.stdout and "wrote" not in done.stdout
+    assert list(tmp_path.iterdir()) == []  # not even runs/ or runs/r
+
+
+def test_diverging_training_names_the_first_bad_epoch_and_a_smaller_lr(
+    tmp_path, monkeypatch, capsys
+):
+    def fit(model, X, y, **kwargs):
+        history = nn.History()
+        history.loss += [0.5, 2.0, float("inf"), float("nan")]
+        history.accuracy += [0.5] * 4
+        return history
+
+    monkeypatch.setattr(nn, "fit", fit)
+    out = tmp_path / "run"
+    status = cli.main(["train", "--out", str(out), "--hidden", "4", "--lr", "0.5"])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert err.strip() == (
+        "chainrule train: error: training diverged: loss became inf at epoch 3; "
+        "try a smaller --lr (e.g. --lr 0.05)"
+    )
+    assert not out.exists()
+
+
+def test_diverging_training_into_an_existing_folder_leaves_it_as_it_was(tmp_path, chainrule):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "keep.txt").write_text("mine")
+    args = ("--lr", "1e308", "--hidden", "4", "--epochs", "2", "--force")
+    done = chainrule("train", "--out", "mine", *args, cwd=tmp_path)
+    assert refused(done, "training diverged"), done.stderr
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["keep.txt"]
+
+
+def test_a_huge_but_finite_loss_is_not_divergence(tmp_path, monkeypatch, capsys):
+    def fit(model, X, y, **kwargs):
+        history = nn.History()
+        history.loss += [1.0, 2.6e62]
+        history.accuracy += [0.5, 0.5]
+        return history
+
+    monkeypatch.setattr(nn, "fit", fit)
+    out = tmp_path / "run"
+    assert cli.main(["train", "--out", str(out), "--hidden", "4", "--epochs", "2"]) == 0
+    history = json.loads((out / "history.json").read_text(encoding="utf-8"))
+    assert history["loss"] == [1.0, 2.6e62]
+
+
+def test_history_json_never_holds_a_non_finite_number(tmp_path, monkeypatch, capsys):
+    """json.dumps(allow_nan=False): a NaN that slipped past the checks is refused, not
+    written as NaN/Infinity (which is not JSON)."""
+    monkeypatch.setattr(viz.commands, "_diverged", lambda *a, **k: None)
+    monkeypatch.setattr(viz.commands, "_save_model", lambda model, path: None)
+
+    def fit(model, X, y, **kwargs):
+        history = nn.History()
+        history.loss += [float("nan")]
+        history.accuracy += [0.5]
+        return history
+
+    monkeypatch.setattr(nn, "fit", fit)
+    out = tmp_path / "run"
+    status = cli.main(["train", "--out", str(out), "--hidden", "4", "--epochs", "1"])
+    assert status == 2
+    assert not (out / "history.json").exists()
+
+
+# -- argument checks, defaults and help -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--seed", "-1"], "--seed"),
+        (["--seed", "1.5"], "--seed"),
+        (["--l2", "-1"], "--l2"),
+        (["--l2", "inf"], "--l2"),
+        (["--lr-end", "-1"], "--lr-end"),
+    ],
+)
+def test_negative_seed_and_l2_are_refused_by_the_argument_parser(tmp_path, args, words, chainrule):
+    done = chainrule("train", "--out", "r", *args, cwd=tmp_path)
+    assert refused(done, words) and "usage:" in done.stderr and "fit" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_l2_zero_and_a_large_seed_are_accepted(tmp_path):
+    out = tmp_path / "r"
+    args = ["--hidden", "4", "--epochs", "1", "--l2", "0", "--seed", str(2**40)]
+    assert cli.main(["train", "--out", str(out), *args]) == 0
+    assert json.loads((out / "history.json").read_text(encoding="utf-8"))["l2"] == 0
+
+
+@pytest.mark.parametrize(
+    "data, loss, nout",
+    [("moons", "hinge", 1), ("xor", "hinge", 1), ("blobs", "cross_entropy", 3)],
+)
+def test_the_default_loss_follows_the_number_of_classes(tmp_path, data, loss, nout):
+    out = tmp_path / data
+    args = ["--data", data, "--hidden", "4", "--epochs", "1", "--lr", "0.1"]
+    assert cli.main(["train", "--out", str(out), *args]) == 0
+    assert json.loads((out / "history.json").read_text(encoding="utf-8"))["loss_function"] == loss
+    assert nn.load(out / "model.json").config()["nouts"][-1] == nout
+
+
+def test_an_explicit_loss_is_still_checked_against_the_data(tmp_path, chainrule):
+    done = chainrule("train", "--out", "b", "--data", "blobs", "--loss", "hinge", cwd=tmp_path)
+    assert refused(done, "blobs has 3")
+
+
+def test_train_help_shows_every_default(capsys):
+    assert cli.main(["train", "--help"]) == 0
+    raw = capsys.readouterr().out
+    text = " ".join(raw.split())
+    for default in (
+        "(default: moons)",
+        "(default: 16,16)",
+        "(default: relu)",
+        "(default: 100)",
+        "(default: 1.0)",
+        "(default: 0.0001)",
+        "(default: 0)",
+    ):
+        assert default in text, default
+    assert "hinge for two-class data" in text and "cross_entropy for multi-class" in text
+    options = raw.split("options:", 1)[1]
+    for option in ("--data", "--hidden", "--activation", "--loss", "--epochs", "--lr", "--lr-end",
+                   "--l2", "--seed", "--force"):  # fmt: skip
+        block = re.search(rf"^  {option}\b.*?(?=^  -|\Z)", options, re.MULTILINE | re.DOTALL)
+        assert block is not None and "default" in block.group(0), option
+
+
+@pytest.mark.parametrize(
+    "nout, loss, inputs, says",
+    [
+        (1, "hinge", ["0.1", "0.2"], "(hinge: score "),
+        (1, "mse", ["0.1", "0.2"], "(mse: output "),
+        (3, "cross_entropy", ["0.1", "0.2"], "(cross_entropy: the highest score)"),
+    ],
+)
+def test_predict_says_how_the_output_reads_as_a_class(tmp_path, nout, loss, inputs, says, capsys):
+    nn.MLP(2, [3, nout], seed=0).save(tmp_path / "m.json")
+    assert cli.main(["predict", str(tmp_path / "m.json"), *inputs, "--loss", loss]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line.startswith("class: ") and says in line and "read as" not in line
+    if nout == 1:
+        assert ("> " if line.split()[1] == "1" else "<= ") in line

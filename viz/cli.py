@@ -56,6 +56,23 @@ def _positive(text: str) -> float:
     return x
 
 
+def _non_negative(text: str) -> float:
+    x = _finite(text)
+    if x < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be >= 0")
+    return x
+
+
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be >= 0")
+    return n
+
+
 def _count(text: str) -> int:
     try:
         n = int(text)
@@ -115,18 +132,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-local", action="store_true", help="leave local gradients off edges")
     p.set_defaults(run=cmd_graph)
 
-    p = sub.add_parser("train", help="train an MLP on a toy 2-D data set")
-    p.add_argument("--out", required=True, metavar="DIR", help="an empty or new folder")
-    p.add_argument("--data", choices=list(DATASETS), default="moons")
-    p.add_argument("--hidden", type=_hidden, default=[16, 16], help="layer sizes (16,16)")
-    p.add_argument("--activation", choices=ACTIVATIONS, default="relu")
-    p.add_argument("--loss", choices=LOSSES, default="hinge")
-    p.add_argument("--epochs", type=_count, default=100)
-    p.add_argument("--lr", type=_positive, default=1.0, help="learning rate (1.0)")
-    p.add_argument("--lr-end", type=_positive, default=None, help="decay lr linearly to this")
-    p.add_argument("--l2", type=_finite, default=1e-4, help="L2 penalty (1e-4)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--force", action="store_true", help="write into a non-empty --out")
+    p = sub.add_parser(
+        "train",
+        help="train an MLP on a toy 2-D data set",
+        description="Train an MLP on a toy 2-D data set; write model.json, history.json "
+        "and boundary.png into --out.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="an empty or new folder (required)")
+    p.add_argument(
+        "--data", choices=list(DATASETS), default="moons", help="data set (default: %(default)s)"
+    )
+    p.add_argument(
+        "--hidden", type=_hidden, default="16,16", help="hidden layer sizes (default: 16,16)"
+    )
+    p.add_argument(
+        "--activation",
+        choices=ACTIVATIONS,
+        default="relu",
+        help="hidden layers' activation (default: %(default)s)",
+    )
+    p.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default=None,
+        help="loss function (default: hinge for two-class data (moons, circles, xor), "
+        "cross_entropy for multi-class data (blobs, spirals))",
+    )
+    p.add_argument(
+        "--epochs", type=_count, default=100, help="passes over the data (default: %(default)s)"
+    )
+    p.add_argument("--lr", type=_positive, default=1.0, help="learning rate (default: %(default)s)")
+    p.add_argument(
+        "--lr-end",
+        type=_positive,
+        default=None,
+        help="decay lr linearly to this (default: none, lr stays constant)",
+    )
+    p.add_argument(
+        "--l2", type=_non_negative, default=1e-4, help="L2 penalty (default: %(default)s)"
+    )
+    p.add_argument(
+        "--seed", type=_seed, default=0, help="data, weights and order (default: %(default)s)"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty --out (default: a non-empty --out is refused)",
+    )
     p.set_defaults(run=cmd_train)
 
     p = sub.add_parser("predict", help="a saved model's output at one point")

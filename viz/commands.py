@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import os
+import shlex
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -248,34 +250,69 @@ def _train(model: Any, X: Any, y: Any, **fit_args: Any) -> tuple[Any, float, flo
     return history, loss, accuracy
 
 
+def _diverged(history: Any, model: Any, final_loss: float, args: argparse.Namespace) -> str | None:
+    """Why training diverged (a loss or a parameter not finite), or None when it did not.
+
+    A huge but finite loss is no divergence: the model is saved and the numbers written.
+    """
+    last = len(history.loss)
+    bad_loss = next(((k, x) for k, x in enumerate(history.loss, 1) if not math.isfinite(x)), None)
+    bad_param = next((p.data for p in model.parameters() if not math.isfinite(p.data)), None)
+    if bad_loss is not None:
+        what = f"loss became {bad_loss[1]:g} at epoch {bad_loss[0]}"
+    elif bad_param is not None:  # the last update broke the parameters
+        what = f"a parameter became {bad_param:g} at epoch {last}"
+    elif not math.isfinite(final_loss):
+        what = f"loss became {final_loss:g} at epoch {last}"
+    else:
+        return None
+    flag, rate = ("--lr", args.lr)
+    if args.lr_end is not None and args.lr_end > args.lr:
+        flag, rate = ("--lr-end", args.lr_end)
+    hint = f"a smaller {flag} (e.g. {flag} {min(rate / 10, 0.1):g})"
+    if args.l2 >= 1:  # an L2 penalty this strong diverges by itself
+        hint += " or a smaller --l2 (e.g. --l2 0.0001)"
+    return f"training diverged: {what}; try {hint}"
+
+
+def _save_model(model: Any, path: Path) -> None:
+    with _writing(path):
+        model.save(path)
+
+
+def _default_loss(classes: int) -> str:
+    """hinge for two classes, cross_entropy for more (what --loss means when not given)."""
+    return "hinge" if classes <= 2 else "cross_entropy"
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _empty_or_forced(out, args.force)
     X, y = DATASETS[args.data](seed=args.seed)
     classes = len(set(y.tolist()))
-    if args.loss in BINARY_LOSSES and classes > 2:
+    loss = args.loss or _default_loss(classes)
+    if loss in BINARY_LOSSES and classes > 2:
         raise Refused(
-            f"--loss {args.loss} separates two classes, but {args.data} has {classes}: "
+            f"--loss {loss} separates two classes, but {args.data} has {classes}: "
             "use --loss cross_entropy or --loss multiclass_svm"
         )
-    nout = 1 if args.loss in BINARY_LOSSES else classes
+    nout = 1 if loss in BINARY_LOSSES else classes
     sizes = [*args.hidden, nout]
     model = nn.MLP(2, sizes, activation=args.activation, seed=args.seed)
     arch = "-".join(str(n) for n in [2, *sizes])
-    print(f"training MLP {arch} ({args.activation}) on {args.data}, loss {args.loss}")
+    print(f"training MLP {arch} ({args.activation}) on {args.data}, loss {loss}")
     history, final_loss, accuracy = _train(
-        model, X, y, loss=args.loss, lr=args.lr, lr_end=args.lr_end, epochs=args.epochs,
+        model, X, y, loss=loss, lr=args.lr, lr_end=args.lr_end, epochs=args.epochs,
         l2=args.l2, seed=args.seed,
     )  # fmt: skip
-    with _writing(out):
-        out.mkdir(parents=True, exist_ok=True)
-    with _writing(out / "model.json"):
-        model.save(out / "model.json")
+    why = _diverged(history, model, final_loss, args)
+    if why is not None:
+        raise Refused(why)  # checked before anything is created: no folder, no file
     record = {
         "data": args.data,
         "model": f"MLP {arch}",
         "activation": args.activation,
-        "loss_function": args.loss,
+        "loss_function": loss,
         "epochs": args.epochs,
         "lr": args.lr,
         "lr_end": args.lr_end,
@@ -285,15 +322,22 @@ def cmd_train(args: argparse.Namespace) -> int:
         "final_accuracy": accuracy,
         **history.as_dict(),
     }
+    try:  # NaN and Infinity are not JSON
+        text = json.dumps(record, indent=1, allow_nan=False) + "\n"
+    except ValueError:
+        raise Refused("training diverged: a number in the history is not finite") from None
+    with _writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+    _save_model(model, out / "model.json")
     with _writing(out / "history.json"):
-        write_atomic(out / "history.json", json.dumps(record, indent=1) + "\n")
+        write_atomic(out / "history.json", text)
     written = ["model.json", "history.json"]
     title = f"{args.data}: MLP {arch}, accuracy {accuracy:.2f}"
-    if _save_boundary(model, X, y, args.loss, out / "boundary.png", title):
+    if _save_boundary(model, X, y, loss, out / "boundary.png", title):
         written.append("boundary.png")
     l2 = f" + L2 {args.l2:g}" if args.l2 else ""
     print(
-        f"trained model on the training set: loss {final_loss:.4g} ({args.loss}{l2}), "
+        f"trained model on the training set: loss {final_loss:.4g} ({loss}{l2}), "
         f"accuracy {accuracy:.3f}"
     )
     print(f"wrote {', '.join(str(out / w) for w in written)}")
@@ -325,6 +369,15 @@ def _fits(loss: str, nout: int) -> str | None:
     return None
 
 
+def _reading(loss: str, predicted: int) -> str:
+    """How ``loss`` read the output as the class it predicted (as ``nn.predict`` does)."""
+    if loss == "hinge":
+        return "score > 0" if predicted == 1 else "score <= 0"
+    if loss == "mse":
+        return "output > 0.5" if predicted == 1 else "output <= 0.5"
+    return "the highest score"
+
+
 def cmd_predict(args: argparse.Namespace) -> int:
     path = Path(args.model)
     try:
@@ -348,7 +401,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     predicted = int(nn.predict(model, [args.inputs], loss)[0])
     shown = ", ".join(number(s) for s in scores)
     print(f"output: {shown}" if len(scores) == 1 else f"scores: {shown}")
-    print(f"class: {predicted}  (read as {loss} predicts)")
+    print(f"class: {predicted}  ({loss}: {_reading(loss, predicted)})")
     return 0
 
 
@@ -363,6 +416,15 @@ def lecture_graph() -> tuple[Value, dict[str, Value]]:
     f = q * z
     f.label = "f"
     return f, {"x": x, "y": y, "z": z}
+
+
+def _shown(path: Path) -> str:
+    """``path`` as a command typed here would name it: relative to the working folder
+    when it lies under it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -397,7 +459,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     with _writing(out / "moons.json"):
         model.save(out / "moons.json")
-    written.append("moons.json  (the trained model: chainrule predict moons.json 0.5 -0.2)")
+    command = f"chainrule predict {shlex.quote(_shown(out / 'moons.json'))} 0.5 -0.2"
+    written.append(f"moons.json  (the trained model: {command})")
     title = f"moons: MLP 2-16-16-1, accuracy {accuracy:.2f}"
     if _save_boundary(model, X, y, "hinge", out / "moons.png", title):
         written.append("moons.png  (its decision boundary)")

@@ -9,8 +9,10 @@ Allowed:
     numbers (int or float literals; ``-2`` is the constant -2), names,
     ``+ - * / **`` and unary ``-`` / ``+``, applied to Values as Python operators
     (``x ** 2``: a literal exponent stays a number, so the node's tag is ``**2``),
-    calls of every op in ``autograd.OPS`` by name, including the operator-named ones
-    (``add(x, y)`` is ``x + y``); static parameters as keywords with a number
+    calls of the ops in ``autograd.OPS`` by name, but not of the ops the operators
+    stand for (``add``, ``sub``, ``mul``, ``div``, ``neg``, ``pow``, ``powc``: write
+    ``x + y``, not ``add(x, y)``; user-registered ops are callable too); surrounding
+    whitespace is ignored; static parameters as keywords with a number
     (``leaky_relu(x, alpha=0.2)``); n-ary ops take varargs (``max(a, b, c)``,
     ``sum(a, b)``); ``dot`` takes the weights then the inputs, an even number of
     arguments split in half (``dot(w1, w2, x1, x2)`` = w1·x1 + w2·x2),
@@ -35,10 +37,13 @@ is ``viz.scan``, the compiled program and its evaluation ``viz.expression``.
 from __future__ import annotations
 
 import ast
+import io
 import keyword
 import math
 import sys
+import tokenize
 from collections.abc import Iterable
+from dataclasses import replace
 
 import autograd as ag
 from autograd.registry import OpSpec
@@ -61,6 +66,22 @@ __all__ = [
     "parse",
     "parse_inputs",
 ]
+
+OPERATOR_OPS = {  # ops the engine registers for its operators: written as operators here
+    "add": "{0} + {1}",
+    "sub": "{0} - {1}",
+    "mul": "{0} * {1}",
+    "div": "{0} / {1}",
+    "neg": "-{0}",
+    "pow": "{0} ** {1}",
+    "powc": "{0} ** {exponent}",
+}
+
+
+def callable_ops() -> list[str]:
+    """The ops an expression may call by name: every registered op but the operators'."""
+    return sorted(name for name in ag.OPS if name not in OPERATOR_OPS)
+
 
 _BINARY = {  # the arithmetic operators allowed, as their symbols in viz.expression.BINARY
     ast.Add: "+",
@@ -95,11 +116,13 @@ def parse_inputs(pairs: Iterable[str]) -> dict[str, float]:
 
 def _check_name(name: str, where: tuple[int, int] | None, what: str) -> None:
     line, col = where if where else (1, None)
-    if not name.isidentifier() or keyword.iskeyword(name):
+    if keyword.iskeyword(name):
+        raise ExpressionError(f"{name!r} is a Python keyword, not a name", col, line)
+    if not name.isidentifier():
         raise ExpressionError(f"{what} is not a valid name", col, line)
     if name.startswith("__"):
         raise ExpressionError(f"{what}: dunder names are not allowed", col, line)
-    if name in ag.OPS:
+    if name in ag.OPS and name not in OPERATOR_OPS:
         raise ExpressionError(f"{what} is an op of the engine; call it, {name}(...)", col, line)
 
 
@@ -107,20 +130,38 @@ def _check_name(name: str, where: tuple[int, int] | None, what: str) -> None:
 
 
 def parse(text: str) -> Expression:
-    """Check ``text`` against the whitelist and compile it; raises ExpressionError."""
+    """Check ``text`` against the whitelist and compile it; raises ExpressionError.
+
+    Surrounding whitespace is ignored (columns still count from ``text`` as given).
+    """
     if not isinstance(text, str):
         raise ExpressionError(f"the expression must be text, got {type(text).__name__}")
     scan(text)
+    body = text.strip()
+    src = Source(body, lead=text[: len(text) - len(text.lstrip())])
     try:
-        module = _ast_parse(text)
+        module = _ast_parse(body)
     except SyntaxError as e:
+        _refuse_keyword(body, src)
         msg = (e.msg or "invalid syntax").split(" (")[0]
-        raise ExpressionError(
-            f"not a valid expression: {msg}", e.offset or 1, e.lineno or 1
-        ) from None
+        line, col = src.place(e.lineno or 1, e.offset or 1)
+        raise ExpressionError(f"not a valid expression: {msg}", col, line) from None
     except (ValueError, MemoryError, RecursionError) as e:  # e.g. a NUL character
         raise ExpressionError(f"not a valid expression: {one_line(e)}") from None
-    return _Compiler(text).module(module)
+    return replace(_Compiler(body, src).module(module), text=text)
+
+
+def _refuse_keyword(body: str, src: Source) -> None:
+    """Text Python cannot parse that uses a keyword as a name (``for + x``): say so."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(body).readline):
+            word = token.string
+            if token.type == tokenize.NAME and keyword.iskeyword(word):
+                if word not in ("True", "False", "None"):  # values: refused as such
+                    line, col = src.place(token.start[0], token.start[1] + 1)
+                    raise ExpressionError(f"{word!r} is a Python keyword, not a name", col, line)
+    except (tokenize.TokenError, SyntaxError):  # IndentationError is a SyntaxError
+        return
 
 
 def _ast_parse(text: str) -> ast.Module:
@@ -139,9 +180,9 @@ def _ast_parse(text: str) -> ast.Module:
 class _Compiler:
     """Statements -> Steps, refusing everything outside the whitelist."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, src: Source) -> None:
         self.text = text
-        self.src = Source(text)
+        self.src = src
         self.steps: list[Step] = []
         self.inputs: dict[str, tuple[int, int]] = {}
         self.assigned: dict[str, tuple[int, int]] = {}
@@ -262,13 +303,16 @@ class _Compiler:
         name = func.id
         if name.startswith("__"):
             raise self.refuse(f"{name!r}: dunder names are not allowed", func)
+        if name in OPERATOR_OPS:
+            raise self.refuse(f"{name}() is not callable: write {self.as_operator(node)}", func)
         spec = ag.OPS.get(name)
         if spec is None:
-            known = ", ".join(sorted(ag.OPS))
+            known = ", ".join(callable_ops())
             raise self.refuse(f"{name}() is not an op of the engine (ops: {known})", func)
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise self.refuse(f"not allowed: {describe(arg)}", arg)
+        self.check_static_by_position(spec, node)
         self.check_count(spec, len(node.args), func)
         static = []
         for kw in node.keywords:
@@ -283,6 +327,44 @@ class _Compiler:
             static.append((kw.arg, value))
         step = Step("call", name, *self.src.at(func), nargs=len(node.args), static=tuple(static))
         return [step, *reversed(node.args)]
+
+    def source(self, node: ast.AST, parenthesise: bool = False) -> str:
+        """The text ``node`` was written as, on one line (bracketed when asked and it is
+        more than a name, a number or a call)."""
+        text = " ".join((ast.get_source_segment(self.text, node) or "?").split())
+        simple = isinstance(node, (ast.Name, ast.Constant, ast.Call))
+        return text if simple or not parenthesise else f"({text})"
+
+    def as_operator(self, node: ast.Call) -> str:
+        """``add(x, y)`` as the operator it stands for, ``x + y`` (for the refusal)."""
+        name = node.func.id  # type: ignore[attr-defined]
+        template = OPERATOR_OPS[name]
+        wanted = 1 if name in ("neg", "powc") else 2
+        args = [self.source(a, parenthesise=True) for a in node.args]
+        if len(args) != wanted:
+            args = ["a", "b"][:wanted]
+        exponent = next((self.source(k.value) for k in node.keywords if k.arg == "exponent"), "2")
+        return template.format(*args, exponent=exponent)
+
+    def check_static_by_position(self, spec: OpSpec, node: ast.Call) -> None:
+        """``leaky_relu(x, 0.2)``: say to give the static parameter as a keyword."""
+        extra = len(node.args) - spec.arity
+        if spec.sequences or not spec.static or extra < 1 or extra > len(spec.static):
+            return
+        names = list(spec.static)[:extra]
+        if any(k.arg in names for k in node.keywords):
+            return
+        inputs = [self.source(a) for a in node.args[: spec.arity]]
+        given = [f"{n}={self.source(a)}" for n, a in zip(names, node.args[spec.arity :])]
+        rest = [f"{k.arg}={self.source(k.value)}" for k in node.keywords]
+        call = f"{spec.name}({', '.join(inputs + given + rest)})"
+        s = "" if spec.arity == 1 else "s"
+        keywords = "a keyword" if extra == 1 else "keywords"
+        raise self.refuse(
+            f"{spec.name} takes {spec.arity} input{s}; give {' and '.join(names)} as "
+            f"{keywords}: {call}",
+            node.func,
+        )
 
     def check_count(self, spec: OpSpec, n: int, func: ast.AST) -> None:
         name = spec.name

@@ -68,14 +68,23 @@ def describe(node: ast.AST) -> str:
 class Source:
     """Columns for error messages: ast offsets are UTF-8 bytes, people count characters."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lead: str = "") -> None:
+        """``text`` is what ``ast`` parsed; ``lead`` the whitespace stripped before it,
+        so that positions count from the text as it was given."""
         self.lines = [s.encode("utf-8") for s in re.split(r"\r\n|\r|\n", text)]
+        skipped = re.split(r"\r\n|\r|\n", lead)
+        self.line_shift = len(skipped) - 1
+        self.col_shift = len(skipped[-1])
+
+    def place(self, line: int, col: int) -> tuple[int, int]:
+        """A 1-based (line, character column) in the parsed text -> in the given text."""
+        return line + self.line_shift, col + (self.col_shift if line == 1 else 0)
 
     def pos(self, line: int | None, byte_col: int | None) -> tuple[int, int]:
         line = line or 1
         if byte_col is None or not 1 <= line <= len(self.lines):
-            return line, 1
-        return line, len(self.lines[line - 1][:byte_col].decode("utf-8", "replace")) + 1
+            return self.place(line, 1)
+        return self.place(line, len(self.lines[line - 1][:byte_col].decode("utf-8", "replace")) + 1)
 
     def at(self, node: ast.AST) -> tuple[int, int]:
         return self.pos(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))

@@ -6,24 +6,69 @@ from collections.abc import Mapping
 
 from autograd import Value, topo_order
 
+INFIX = ("+", "-", "*", "/", "**")  # tags written between the operands
+INLINE = 16  # an unnamed operand's description is written out up to this many characters
+LISTED = 4  # an n-ary op shows at most this many operands, then …
+
 
 def number(x: float) -> str:
     """4 significant digits; -0 shown as 0."""
     return f"{x + 0.0:.4g}"
 
 
+def _is_operator(v: Value) -> bool:
+    return v.op in INFIX or v.op.startswith("**") or v.op == "neg"
+
+
+def _describe(v: Value, names: Mapping[int, str]) -> str:
+    """An unnamed node in words: its op applied to its operands (``x + y``, ``tanh(·)``).
+
+    An operand shows as its label, a constant as its number, an unnamed node as its own
+    description when that is short (bracketed inside an operator), else as ``·``.
+    """
+    if not v.op:
+        return number(v.data)
+    operands = []
+    for p in v.parents:
+        text = names.get(id(p), "·")
+        if not p.label and p.op and _is_operator(v) and _is_operator(p) and text != "·":
+            text = f"({text})"
+        operands.append(text)
+    tag = v.op
+    if tag in INFIX and len(operands) == 2:
+        return f"{operands[0]} {tag} {operands[1]}"
+    if tag.startswith("**"):
+        return f"{operands[0]}{tag}"
+    if tag == "neg":
+        return f"-{operands[0]}"
+    if len(operands) > LISTED:
+        operands = [*operands[: LISTED - 1], "…"]
+    return f"{tag.split('(')[0]}({', '.join(operands)})"
+
+
 def gradient_table(root: Value, inputs: Mapping[str, Value] | None = None) -> str:
     """Every node in topological order: label, op, value and gradient ∂root/∂node.
 
     A leaf shows as ``input`` when it is one of ``inputs`` (or, with no ``inputs``
-    given, when it has a label), else as ``const``; unlabelled nodes as ``·``.
+    given, when it has a label), else as ``const``. An unlabelled node is named by a
+    short description: a constant by its number, an op's output by the op and its
+    operands (``x + y``, ``tanh(·)``); a description that repeats gets ``#2``, ``#3``.
     """
     named = {id(v) for v in (inputs or {}).values()}
     who = root.label or "out"
     rows = [("node", "op", "value", f"grad ∂{who}/∂node")]
+    short: dict[int, str] = {}  # node -> how an operand shows it (label or description)
+    seen: dict[str, int] = {}
     for v in topo_order(root):
         op = v.op or ("input" if id(v) in named or (v.label and not inputs) else "const")
-        rows.append((v.label or "·", op, number(v.data), number(v.grad)))
+        if v.label:
+            name = short[id(v)] = v.label
+        else:
+            text = _describe(v, short)
+            short[id(v)] = text if len(text) <= INLINE or not v.op else "·"
+            seen[text] = seen.get(text, 0) + 1
+            name = text if seen[text] == 1 else f"{text} #{seen[text]}"
+        rows.append((name, op, number(v.data), number(v.grad)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = []
     for r in rows:
