@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from autograd.modes import state
+from autograd.modes import current, state
 from autograd.value import NARY, Value, as_float, describe
 
 if TYPE_CHECKING:
@@ -94,9 +94,9 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
             except _ERRORS as exc:
                 raise failure(spec, (x,), exc) from None
             if not state.plain:
-                if state.anomaly:
+                if current.anomaly:
                     check_finite(spec, out, (x,), (g,))
-                if not state.recording:
+                if not current.recording:
                     return leaf(out)
             v = _new(Value)
             v.data = out
@@ -120,9 +120,9 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
         except _ERRORS as exc:
             raise failure(spec, (x, y), exc) from None
         if not state.plain:
-            if state.anomaly:
+            if current.anomaly:
                 check_finite(spec, out, (x, y), (gx, gy))
-            if not state.recording:
+            if not current.recording:
                 return leaf(out)
         v = _new(Value)
         v.data = out
@@ -187,9 +187,9 @@ def record_nary(spec: OpSpec, parents: tuple[Value, ...], inputs: Sequence[list[
     except _ERRORS as exc:
         raise failure(spec, parents, exc) from None
     if not state.plain:
-        if state.anomaly:
+        if current.anomaly:
             check_finite(spec, out, parents, local)
-        if not state.recording:
+        if not current.recording:
             return leaf(out)
     v = _new(Value)
     v.data = out

@@ -1,62 +1,84 @@
 """Graph-recording modes: ``no_grad`` (build no graph) and ``detect_anomaly`` (NaN/inf guard).
 
-Both are process-wide switches read by every op on its hot path, so they live in one
-tiny mutable object, ``state``, instead of thread-locals or context variables.
+Both are switches of the current thread, as PyTorch's grad mode is: one thread inside
+``no_grad`` never stops another from recording its graph. Every op reads them on its
+hot path, so the common case costs one attribute read: ``state.plain`` is True while
+no thread at all is inside either block, and only otherwise does an op look up its
+own thread's switches in ``current``.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class _State:
-    """The switches every op reads; ``plain`` is True when neither mode is active."""
-
-    __slots__ = ("recording", "anomaly", "plain")
+class _Switches(threading.local):
+    """This thread's modes; every thread starts recording, with no anomaly checks."""
 
     def __init__(self) -> None:
         self.recording = True
         self.anomaly = False
+
+
+class _Any:
+    """``plain``: True while no thread is inside ``no_grad`` or ``detect_anomaly``."""
+
+    __slots__ = ("plain", "_active", "_lock")
+
+    def __init__(self) -> None:
         self.plain = True
+        self._active = 0
+        self._lock = threading.Lock()
 
-    def _update(self) -> None:
-        self.plain = self.recording and not self.anomaly
+    def enter(self) -> None:
+        with self._lock:
+            self._active += 1
+            self.plain = False
+
+    def leave(self) -> None:
+        with self._lock:
+            self._active -= 1
+            self.plain = self._active == 0
 
 
-state = _State()
+current = _Switches()
+state = _Any()
 
 
 @contextmanager
 def no_grad() -> Iterator[None]:
     """Inside this block ops compute values only: every result is a fresh leaf.
 
-    Use it for inference (a decision-boundary grid) and for parameter updates.
+    Use it for inference (a decision-boundary grid) and for parameter updates. It
+    applies to the current thread only.
     """
-    previous = state.recording
-    state.recording = False
-    state._update()
+    previous = current.recording
+    current.recording = False
+    state.enter()
     try:
         yield
     finally:
-        state.recording = previous
-        state._update()
+        current.recording = previous
+        state.leave()
 
 
 @contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Inside this block a NaN or inf in any forward value, local gradient or
-    backward gradient raises ``FloatingPointError`` naming the op and its inputs."""
-    previous = state.anomaly
-    state.anomaly = True
-    state._update()
+    backward gradient raises ``FloatingPointError`` naming the op and its inputs.
+    It applies to the current thread only."""
+    previous = current.anomaly
+    current.anomaly = True
+    state.enter()
     try:
         yield
     finally:
-        state.anomaly = previous
-        state._update()
+        current.anomaly = previous
+        state.leave()
 
 
 def is_grad_enabled() -> bool:
-    """True when ops record the graph (outside ``no_grad``)."""
-    return state.recording
+    """True when ops record the graph in this thread (outside ``no_grad``)."""
+    return current.recording

@@ -19,7 +19,7 @@ import gc
 import math
 import numbers
 
-from autograd.modes import state
+from autograd.modes import current
 
 NARY = type("NaryMarker", (), {"__repr__": lambda self: "NARY"})()
 """Marker stored in ``_b`` of an n-ary node: ``_a``/``_la`` then hold tuples."""
@@ -119,7 +119,11 @@ class Value:
         """Fill every node's ``grad`` with ∂self/∂node (reverse-mode, iterative).
 
         Interior nodes are reset to this pass's upstream gradient; leaves accumulate
-        across calls (``zero_grad`` clears them), as in PyTorch.
+        across calls (``zero_grad`` clears them), as in PyTorch. The local gradients were
+        computed in the forward pass: after changing a leaf's ``data``, run the forward
+        pass again. An interrupted or failed backward (Ctrl-C, ``detect_anomaly``) leaves
+        partial sums in the leaves: zero them before the next one. Graphs that share
+        nodes must not run backward in two threads at once.
         """
         seed = as_float(grad, "backward grad")
         if self._op is None:
@@ -127,12 +131,17 @@ class Value:
             return
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the graph has no cycles; the collector would only slow this down
+        order: list[Value] = []
         try:
-            order = _interior_order(self)
-            for node in order:
-                node.grad = 0.0
+            try:
+                _interior_order(self, order)
+                for node in order:
+                    node.grad = 0.0
+            except BaseException:  # an interrupt (Ctrl-C): leave no node marked
+                _unmark(order)
+                raise
             self.grad = seed
-            if state.anomaly:
+            if current.anomaly:
                 _propagate_checked(order)
             else:
                 _propagate(order)
@@ -183,33 +192,37 @@ def describe(v: Value) -> str:
     return f"{v.data!r} [{v.label}]" if v.label else repr(v.data)
 
 
-def _interior_order(root: Value, saved: list[tuple[Value, float]] | None = None) -> list[Value]:
-    """The interior nodes reachable from ``root`` (leaves skipped), parents before
-    children, each once: an iterative depth-first walk, first parent first.
+def _interior_order(
+    root: Value, order: list[Value], saved: list[tuple[Value, float]] | None = None
+) -> None:
+    """Fill ``order`` with the interior nodes reachable from ``root`` (leaves skipped),
+    parents before children, each once: an iterative depth-first walk, first parent
+    first. (The caller owns ``order`` so that it can unmark it after an interrupt.)
 
     A visited node is marked by setting its ``grad`` to None, which is cheaper than a
     set of visited nodes; ``backward`` resets every one of them to 0 right after, and
     ``saved`` (when given) collects each node's grad beforehand so that the caller can
-    put it back. An interrupted walk leaves no node marked.
+    put it back. Every marked node is always either on the stack or in the order, so
+    an interrupted walk (Ctrl-C) can find and unmark them all.
     """
     if root._op is None:
-        return []
-    order: list[Value] = []
+        return
     stack: list[Value | None] = [root]
     push, pop, emit = stack.append, stack.pop, order.append
     try:
         while stack:
             node = pop()
             if node is None:  # marker: the node below it has all its parents emitted
-                emit(pop())
+                emit(stack[-1])  # emitted before it leaves the stack
+                pop()
                 continue
             if node.grad is None:
                 continue
+            push(node)  # on the stack before it is marked
+            push(None)
             if saved is not None:
                 saved.append((node, node.grad))
             node.grad = None
-            push(node)
-            push(None)
             b = node._b
             if b is None:
                 p = node._a
@@ -226,11 +239,16 @@ def _interior_order(root: Value, saved: list[tuple[Value, float]] | None = None)
                 if p._op is not None and p.grad is not None:
                     push(p)
     except BaseException:
-        for n in (*order, *stack):
-            if n is not None and n.grad is None:
-                n.grad = 0.0
+        _unmark(order)
+        _unmark(stack)
         raise
-    return order
+
+
+def _unmark(nodes: list[Value | None]) -> None:
+    """Give every node still marked as visited (grad None) a grad of 0 again."""
+    for n in nodes:
+        if n is not None and n.grad is None:
+            n.grad = 0.0
 
 
 def topo_order(root: Value) -> list[Value]:
@@ -244,8 +262,9 @@ def topo_order(root: Value) -> list[Value]:
     if root._op is None:
         return [root]
     saved: list[tuple[Value, float]] = []
+    interior: list[Value] = []
     try:
-        interior = _interior_order(root, saved)
+        _interior_order(root, interior, saved)
     finally:
         for node, grad in saved:
             node.grad = grad

@@ -175,7 +175,8 @@ def test_backward_applies_the_chain_rule_in_reverse_topo_order():
     s = a * b
     out = ag.sum([s.tanh(), s * a, (b + 1).exp(), s])
     interior = [n for n in topo_order(out) if n.parents]
-    walked = _interior_order(out)
+    walked: list = []
+    _interior_order(out, walked)
     for n in walked:
         n.grad = 0.0
     assert walked == interior
@@ -188,3 +189,71 @@ def test_zero_upstream_gradient_sends_nothing_back_so_no_nan_from_zero_times_inf
     out = ag.step(d)  # step' = 0: d's upstream gradient is exactly 0
     out.backward()
     assert d.grad == 0.0 and x.grad == 0.0  # not 0 × inf = nan
+
+
+def _interrupt_at(k):
+    """A trace function raising KeyboardInterrupt at the k-th line run in value.py."""
+    seen = [0]
+
+    def trace(frame, event, arg):
+        if frame.f_code.co_filename.endswith("autograd/value.py") and event == "line":
+            seen[0] += 1
+            if seen[0] == k:
+                raise KeyboardInterrupt
+        return trace
+
+    return trace
+
+
+def test_an_interrupted_backward_leaves_no_node_marked_and_the_next_one_is_right():
+    def build():
+        x, y = Value(2.0, label="x"), Value(3.0, label="y")
+        q = x * y
+        s = q + q.tanh()
+        return x, y, s * x
+
+    x0, y0, f0 = build()
+    f0.backward()
+    expected = (x0.grad, y0.grad)
+    interrupted = 0
+    for k in range(1, 400):
+        x, y, f = build()
+        sys.settrace(_interrupt_at(k))
+        try:
+            f.backward()
+        except KeyboardInterrupt:
+            interrupted += 1
+        finally:
+            sys.settrace(None)
+        nodes = topo_order(f)
+        assert len(nodes) == 6 and all(n.grad is not None for n in nodes), k
+        x.grad = y.grad = 0.0  # zero the leaves' partial sums, as after any failed backward
+        f.backward()
+        assert (x.grad, y.grad) == expected, k
+    assert interrupted > 20  # the interrupt landed in many different places
+
+
+def test_no_grad_in_one_thread_leaves_other_threads_recording():
+    import threading
+
+    entered, release = threading.Event(), threading.Event()
+
+    def hold_no_grad():
+        with no_grad():
+            entered.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold_no_grad)
+    t.start()
+    try:
+        assert entered.wait(10)
+        y = Value(1.0) * 2
+        assert y.op == "*" and ag.is_grad_enabled()
+        with no_grad():  # this thread enters while the other is inside, and leaves first
+            assert (Value(1.0) * 2).op == ""
+    finally:
+        release.set()
+        t.join(10)
+    from autograd.modes import state
+
+    assert ag.is_grad_enabled() and state.plain and (Value(1.0) * 2).op == "*"
