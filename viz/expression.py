@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import autograd as ag
 from autograd import Value
-from autograd.registry import OpSpec
+from autograd.spec import OpSpec
 
 from .errors import ExpressionError, one_line
 

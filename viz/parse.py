@@ -46,7 +46,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 import autograd as ag
-from autograd.registry import OpSpec
+from autograd.spec import OpSpec
 
 from .errors import ExpressionError, one_line
 from .expression import ENGINE_ERRORS, ROOT_LABEL, Built, Expression, Step, finite
