@@ -11,7 +11,7 @@ import pytest
 
 import viz
 from autograd import Value
-from viz.dot import HOT
+from viz.labels import HOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -14,64 +14,14 @@ Graphs over ``max_nodes`` values are drawn with each ``nn`` neuron folded into o
 
 from __future__ import annotations
 
-import html
 import numbers
-import re
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from autograd import Value, topo_order
-from viz.collapse import is_parameter, neuron_owners, outside_inputs
-
-FONT = "Helvetica,Arial,sans-serif"
-GRAD_RED = "#b91c1c"
-MUTED = "#6b7280"
-HOT = "#dc2626"
-# role -> (fill, border)
-COLOURS = {
-    "input": ("#dbeafe", "#2563eb"),
-    "parameter": ("#dcfce7", "#16a34a"),
-    "value": ("#ffffff", "#6b7280"),
-    "output": ("#fef3c7", "#d97706"),
-    "neuron": ("#ede9fe", "#7c3aed"),
-    "constant": ("#f3f4f6", "#9ca3af"),
-}
-GLYPHS = {"+": "+", "-": "−", "*": "×", "/": "÷", "sum": "Σ", "dot": "w·x", "neg": "−x"}
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-ABBREVIATIONS = {"layers": "L", "neurons": "N", "pieces": "P"}
-
-
-def fmt(x: float) -> str:
-    """A number in at most 4 significant digits; -0 (and anything that rounds to it) is 0."""
-    if x == 0:
-        return "0"
-    text = f"{x:.4g}"
-    return "0" if text in ("-0", "0") else text
-
-
-def abbreviate(name: str) -> str:
-    """``layers.0.neurons.3.w.1`` -> ``L0.N3.w1``; ``w.0`` -> ``w0``; unknown words kept."""
-    parts = name.split(".")
-    out: list[str] = []
-    i = 0
-    while i < len(parts):
-        word = parts[i]
-        if i + 1 < len(parts) and parts[i + 1].isdigit():
-            out.append(ABBREVIATIONS.get(word, word) + parts[i + 1])
-            i += 2
-        else:
-            out.append(word)
-            i += 1
-    return ".".join(out)
-
-
-def glyph(op: str) -> str:
-    """The symbol drawn in an op node: ``*`` -> ``×``, ``sum`` -> ``Σ``, ``**2`` -> ``x²``."""
-    if op in GLYPHS:
-        return GLYPHS[op]
-    m = re.fullmatch(r"\*\*(-?\d+)", op)
-    return "x" + m.group(1).translate(SUPERSCRIPT) if m else op
+from viz.collapse import neuron_owners, outside_inputs
+from viz.labels import FONT, HOT, caption, edge_label, neuron_label, op_attrs, value_label
 
 
 @dataclass(frozen=True)
@@ -200,9 +150,9 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
     ]
     if owner:  # folded neurons: bundle the dense layer-to-layer edges, keep N0..Nk in order
         lines.append("  concentrate=true; ordering=out;")
-    caption = _caption(root, opts, state)
-    if caption:
-        lines.append(f"  labelloc=t; labeljust=l; label=<{caption}>;")
+    title = caption(root, opts, state)
+    if title:
+        lines.append(f"  labelloc=t; labeljust=l; label=<{title}>;")
     name = {v: f"v{index[v]}" for v in order}
     for v in order:
         if v in owner and owner[v] is not v:
@@ -210,11 +160,11 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
         i = index[v]
         if v in owner:
             name[v] = f"n{i}"
-            lines.append(f"  n{i} [{_neuron_label(v, grads, known, opts)}];")
+            lines.append(f"  n{i} [{neuron_label(v, grads, known, opts)}];")
             continue
-        lines.append(f"  v{i} [{_value_label(v, root, grads, known, opts, v is hot)}];")
+        lines.append(f"  v{i} [{value_label(v, root, grads, known, opts, v is hot)}];")
         if v.parents:
-            lines.append(f"  o{i} [{_op_attrs(v.op, v is hot)}];")
+            lines.append(f"  o{i} [{op_attrs(v.op, v is hot)}];")
             lines.append(f'  o{i} -> v{i} [color="{HOT if v is hot else "#4b5563"}"];')
     for v in order:
         if not v.parents or (v in owner and owner[v] is not v):
@@ -226,130 +176,8 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
         i = index[v]
         for p, g in zip(v.parents, v.local_grads, strict=True):
             src = name[owner.get(p, p)]
-            label = _edge_label(v, p, g, grads, v in sent, opts, uses[p] == 1)
+            label = edge_label(v, p, g, grads, v in sent, opts, uses[p] == 1)
             style = f', color="{HOT}", penwidth=2.2, fontcolor="{HOT}"' if v is hot else ""
             lines.append(f"  {src} -> o{i} [{label}{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _role(v: Value, root: Value) -> str:
-    if v is root:
-        return "output"
-    if is_parameter(v):
-        return "parameter"
-    if v.parents:
-        return "value"
-    return "input" if v.label else "constant"
-
-
-def _data_text(v: Value) -> str:
-    return f'<font color="{MUTED}" point-size="11">data</font>&#160;<font>{fmt(v.data)}</font>'
-
-
-def _grad_cell(v: Value, grads: Mapping[Value, float], known: Collection[Value]) -> str:
-    if v in known:
-        number = f'<font color="{GRAD_RED}"><b>{fmt(grads.get(v, 0.0))}</b></font>'
-    else:
-        number = f'<font color="{MUTED}"><b>?</b></font>'
-    return f'<td><font color="{MUTED}" point-size="11">grad</font>&#160;{number}</td>'
-
-
-def _value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
-    role = _role(v, root)
-    fill, border = COLOURS[role]
-    if role == "constant":
-        return (
-            f'shape=box, style="rounded,filled", fillcolor="{fill}", color="{border}", '
-            f'fontsize=11, fontcolor="#374151", height=0.3, width=0.3, margin="0.06,0.03", '
-            f'label="{fmt(v.data)}"'
-        )
-    title = abbreviate(_title(v)) if opts.abbreviate else _title(v)
-    cells = [f"<td{_min_width(title)}><b>{html.escape(title)}</b></td><vr/>"] if title else []
-    cells.append(f"<td>{_data_text(v)}</td><vr/>")
-    cells.append(_grad_cell(v, grads, known))
-    width = 3 if hot else 2 if role == "output" else 1
-    colour = HOT if hot else border
-    return (
-        f'shape=plain, label=<<table style="rounded" border="{width}" cellborder="0" '
-        f'cellspacing="0" cellpadding="6" bgcolor="{fill}" color="{colour}"><tr>'
-        + "".join(cells)
-        + "</tr></table>>"
-    )
-
-
-def _min_width(bold_text: str, point_size: float = 13.0) -> str:
-    """A cell width that fits ``bold_text``: some renderers (graphviz-pure) measure bold
-    text as if it were regular, and a long name then runs into the next cell."""
-    if len(bold_text) <= 4:
-        return ""
-    return f' width="{round(len(bold_text) * point_size * 0.64 + 12)}"'
-
-
-def _title(v: Value) -> str:
-    return v.name if is_parameter(v) else v.label
-
-
-def _activation(op: str) -> str:
-    """What a folded neuron's output op says about it: ``+`` is a linear neuron (no
-    activation after w·x + b), ``max`` a Maxout unit."""
-    return {"+": "linear", "max": "maxout"}.get(op, op)
-
-
-def _neuron_label(v, grads, known, opts: Options) -> str:
-    fill, border = COLOURS["neuron"]
-    name = abbreviate(v.label) if opts.abbreviate else v.label
-    return (
-        f'shape=plain, label=<<table style="rounded" border="1" cellborder="0" '
-        f'cellspacing="0" cellpadding="5" bgcolor="{fill}" color="{border}"><tr>'
-        f"<td{_min_width(name)}><b>{html.escape(name)}</b><br/>"
-        f'<font point-size="10" color="{MUTED}">neuron · {html.escape(_activation(v.op))}'
-        f"</font></td><vr/>"
-        f"<td>{_data_text(v)}</td><vr/>{_grad_cell(v, grads, known)}</tr></table>>"
-    )
-
-
-def _op_attrs(op: str, hot: bool) -> str:
-    fill, colour, pen = ("#fecaca", HOT, 2.2) if hot else ("#e5e7eb", "#6b7280", 1.2)
-    paint = (
-        f'fillcolor="{fill}", color="{colour}", penwidth={pen}, label=<{html.escape(glyph(op))}>'
-    )
-    if len(glyph(op)) <= 2:
-        return f"shape=circle, style=filled, width=0.42, fixedsize=true, fontsize=16, {paint}"
-    return f'shape=box, style="rounded,filled", fontsize=12, height=0.35, {paint}'
-
-
-def _edge_label(out, inp, local, grads, sent: bool, opts: Options, only_edge: bool) -> str:
-    """The local gradient of an edge and, after backward, upstream × local.
-
-    It is written ∂out/∂in (the lecture's notation) only where that is also the true
-    derivative of ``out`` by ``in``: both named, and this the input's only edge. Where
-    the input is used more than once (``x*x``) each edge holds only part of it, so it
-    reads ``local``.
-    """
-    rows = []
-    if opts.local:
-        if only_edge and out.label and inp.label and not is_parameter(inp):
-            rows.append(f"∂{html.escape(out.label)}/∂{html.escape(inp.label)} = {fmt(local)}")
-        else:
-            rows.append(f"local {fmt(local)}")
-    if opts.contrib and sent:
-        up = grads.get(out, 0.0)
-        # one span: graphviz-pure guesses the width of non-ASCII glyphs (×), so a
-        # second span after it would be placed over the text
-        product = f"{fmt(up)} × {fmt(local)} = {fmt(up * local)}"
-        rows.append(f'<font color="{GRAD_RED}"><b>{product}</b></font>')
-    return f"label=<{'<br/>'.join(rows)}>" if rows else 'label=""'
-
-
-def _caption(root: Value, opts: Options, state: State | None) -> str:
-    parts = []
-    if state is not None and state.title:
-        parts.append(f'<font point-size="15"><b>{html.escape(state.title)}</b></font>')
-    if opts.legend:
-        f = html.escape(root.label or "out")
-        parts.append(
-            f'<font point-size="11" color="{MUTED}">grad = ∂{f}/∂node, the upstream gradient'
-            f"<br/>edge: local gradient, then upstream × local = what flows back</font>"
-        )
-    return "<br/>".join(parts)

@@ -25,7 +25,8 @@ from pathlib import Path
 from autograd import Value
 from nn.files import write_atomic
 
-from .dot import Options, State, check_max_nodes, glyph, layout, write_dot
+from .dot import Options, State, check_max_nodes, layout, write_dot
+from .labels import glyph
 from .render import Graph
 
 MAX_FRAMES_NODES = 300
