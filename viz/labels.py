@@ -179,13 +179,14 @@ def edge_label(out, inp, local, grads, sent: bool, opts: Options, only_edge: boo
 
 
 def caption(root: Value, opts: Options, state: State | None) -> str:
-    parts = []
+    """The lines above the drawing: a step's title, then what the numbers mean."""
+    lines = []
     if state is not None and state.title:
-        parts.append(f'<font point-size="15"><b>{html.escape(state.title)}</b></font>')
+        lines.append(f'<font point-size="15"><b>{html.escape(state.title)}</b></font>')
     if opts.legend:
         f = html.escape(root.label or "out")
-        parts.append(
-            f'<font point-size="11" color="{MUTED}">grad = ∂{f}/∂node, the upstream gradient'
-            f"<br/>edge: local gradient, then upstream × local = what flows back</font>"
-        )
-    return "<br/>".join(parts)
+        muted = f'<font point-size="11" color="{MUTED}">'
+        lines.append(f"{muted}grad = ∂{f}/∂node, the upstream gradient</font>")
+        lines.append(f"{muted}edge: local gradient, then upstream × local = what flows back</font>")
+    # each line ends in a left-aligned break, so the lines start flush left
+    return "".join(line + '<br align="left"/>' for line in lines)
