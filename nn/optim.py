@@ -15,13 +15,18 @@ from autograd import Value
 
 
 def _check_params(params: Iterable[Value]) -> list[Value]:
+    """The parameters as a list, each once (by identity, first-seen order).
+
+    A parameter listed twice (``SGD([p, p])``, or two modules sharing a weight) is one
+    parameter with one gradient: kept twice, every step would update it twice.
+    """
     ps = list(params)
     if not ps:
         raise ValueError("optimizer got an empty parameter list")
     for i, p in enumerate(ps):
         if not isinstance(p, Value):
             raise TypeError(f"parameter {i} is {type(p).__name__}, expected a Value")
-    return ps
+    return list({id(p): p for p in ps}.values())
 
 
 def _check_number(what: str, v: Any, low: float = 0.0, high: float = math.inf) -> float:
@@ -31,7 +36,7 @@ def _check_number(what: str, v: Any, low: float = 0.0, high: float = math.inf) -
 
 
 class Optimizer:
-    """What every optimiser shares: its parameters, `lr`, and `zero_grad`."""
+    """What every optimiser shares: its parameters (each once), `lr`, and `zero_grad`."""
 
     def __init__(self, params: Iterable[Value], lr: float):
         self.params = _check_params(params)

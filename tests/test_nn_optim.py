@@ -64,6 +64,23 @@ def test_adams_first_step_moves_every_parameter_by_about_lr():
     assert [p.data for p in ps] == pytest.approx([-0.01, -0.01, 0.01], rel=1e-4)
 
 
+@pytest.mark.parametrize(
+    "make, moved",
+    [
+        (lambda ps: optim.SGD(ps, lr=0.1), 0.9),
+        (lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9), 0.9),
+        (lambda ps: optim.Adam(ps, lr=0.1), 0.9),
+    ],
+    ids=["sgd", "sgd-momentum", "adam"],
+)
+def test_a_parameter_listed_twice_is_updated_once_per_step(make, moved):
+    p, q = param(1.0, 1.0), param(2.0, 0.0)
+    opt = make([p, q, p])
+    assert opt.params == [p, q]  # each once, in first-seen order
+    opt.step()
+    assert p.data == pytest.approx(moved, abs=1e-7) and q.data == 2.0
+
+
 def test_lr_is_writable_and_used_by_the_next_step():
     p = param(1.0, 1.0)
     opt = optim.SGD([p], lr=1.0)
