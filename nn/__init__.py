@@ -2,8 +2,9 @@
 
 Rosenblatt's `Perceptron`, the `LinearClassifier` s = Wx + b, micrograd's `Neuron` /
 `Layer` / `MLP` (with every classic activation) and `Maxout`; `losses` (mse, hinge,
-multiclass SVM, cross-entropy, l2), `optim` (SGD, Adam), toy 2-D `data` sets, and
-`fit` to train any of them. Models save to and `load` from a JSON file.
+multiclass SVM, cross-entropy, l2), `optim` (SGD, Adam), toy 2-D `data` sets, `fit`
+to train any of them and `objective`, the number it minimises. Models save to and
+`load` from a JSON file.
 """
 
 from . import data, losses, optim
@@ -13,7 +14,7 @@ from .module import Module
 from .parameter import Parameter
 from .perceptron import Perceptron
 from .serialize import load
-from .train import History, fit, predict
+from .train import History, fit, objective, predict
 
 __all__ = [
     "Module",
@@ -28,6 +29,7 @@ __all__ = [
     "optim",
     "data",
     "fit",
+    "objective",
     "predict",
     "load",
     "History",

@@ -12,6 +12,7 @@ class a score means depend on the loss:
 A callable loss gets ``(outputs, labels)`` (model outputs of the batch, int class ids)
 and its predictions follow the model's shape: score > 0 for one output, else arg-max.
 Accuracy needs no extra forward pass (see `History`); `predict` runs under `no_grad`.
+`objective` is the number fit minimises, for the model as it is now, on any (X, y).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def _progress_bar():
 
 LOSSES = ("hinge", "mse", "cross_entropy", "multiclass_svm")
 _BINARY = ("hinge", "mse")
+DEFAULT_L2 = 1e-4  # fit's and objective's weight of the L2 penalty l2·Σp²
 
 
 @dataclass
@@ -113,6 +115,8 @@ def _count_outputs(model: Module, row: list[float]) -> int:
 
 
 def _data_loss(loss: str | Callable[..., Value], outs: list[Any], y: list[int]) -> Value:
+    """The data loss of outputs `outs` against class ids `y`, labels mapped as `loss` reads
+    them (the table above): the one place a loss name becomes a function of `losses`."""
     if loss == "hinge":
         return losses.hinge(outs, [1 if c == 1 else -1 for c in y])
     if loss == "mse":
@@ -127,6 +131,29 @@ def _data_loss(loss: str | Callable[..., Value], outs: list[Any], y: list[int]) 
     return result
 
 
+def _batch_objective(
+    loss: str | Callable[..., Value], outs: list[Any], y: list[int], l2: float, params: list[Value]
+) -> Value:
+    """Data loss + l2·Σp² over `params`: what one step of `fit` minimises."""
+    value = _data_loss(loss, outs, y)
+    if l2:
+        value = value + l2 * losses.l2(params)
+    return value
+
+
+def _check_labels(loss: str | Callable[..., Value], nout: int, y: Any, n: int) -> list[int]:
+    """y as n class ids, once the model's `nout` outputs are known to suit `loss`."""
+    if loss in _BINARY or (callable(loss) and nout == 1):
+        if nout != 1:
+            raise ValueError(f"loss {loss!r} needs a model with one output, it has {nout}")
+        nclasses = 2
+    else:
+        if nout < 2:
+            raise ValueError(f"loss {loss!r} needs one score per class, the model has {nout}")
+        nclasses = nout
+    return check_y(y, n, nclasses).tolist()
+
+
 def _check_positive_int(what: str, v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
         raise ValueError(f"{what} must be a positive integer, got {v!r}")
@@ -137,6 +164,28 @@ def _check_rate(what: str, v: Any) -> float:
     if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0:
         raise ValueError(f"{what} must be a finite number >= 0, got {v!r}")
     return float(v)
+
+
+def objective(
+    model: Module,
+    X: Any,
+    y: Any,
+    *,
+    loss: str | Callable[..., Value] = "hinge",
+    l2: float = DEFAULT_L2,
+) -> Value:
+    """The objective `fit` minimises, over all of (X, y): data loss + l2·Σp².
+
+    The same labels, loss and penalty as one full-batch step of `fit`, for the model as
+    it is now (`History.loss` is measured before each update). Returns the Value, so a
+    backward pass works; under `no_grad` it is just the number.
+    """
+    loss = _check_loss(loss)
+    l2 = _check_rate("l2", l2)
+    Xa = check_X(X)
+    outs = [model(r) for r in Xa.tolist()]
+    labels = _check_labels(loss, len(_scores(outs[0])), y, Xa.shape[0])
+    return _batch_objective(loss, outs, labels, l2, model.parameters())
 
 
 def fit(
@@ -150,7 +199,7 @@ def fit(
     lr_end: float | None = None,
     epochs: int = 100,
     batch_size: int | None = None,
-    l2: float = 1e-4,
+    l2: float = DEFAULT_L2,
     progress: bool = True,
     seed: int | None = 0,
 ) -> History:
@@ -174,15 +223,7 @@ def fit(
         lr_end = _check_rate("lr_end", lr_end)
     rows = Xa.tolist()
     nout = _count_outputs(model, rows[0])  # also checks the model takes d inputs
-    if loss in _BINARY or (callable(loss) and nout == 1):
-        if nout != 1:
-            raise ValueError(f"loss {loss!r} needs a model with one output, it has {nout}")
-        nclasses = 2
-    else:
-        if nout < 2:
-            raise ValueError(f"loss {loss!r} needs one score per class, the model has {nout}")
-        nclasses = nout
-    labels = check_y(y, n, nclasses).tolist()
+    labels = _check_labels(loss, nout, y, n)
 
     params = model.parameters()
     if optimizer is None:
@@ -204,12 +245,10 @@ def fit(
             batch_labels = [labels[i] for i in batch]
             optimizer.zero_grad()
             outs = [model(rows[i]) for i in batch]
-            objective = _data_loss(loss, outs, batch_labels)
-            if l2:
-                objective = objective + l2 * losses.l2(params)
-            objective.backward()
+            value = _batch_objective(loss, outs, batch_labels, l2, params)
+            value.backward()
             optimizer.step()
-            total += objective.data * len(batch)
+            total += value.data * len(batch)
             # accuracy from this forward pass's numbers: no second pass, no graph
             correct += sum(_classify(_scores(o), loss) == c for o, c in zip(outs, batch_labels))
         history.loss.append(total / n)

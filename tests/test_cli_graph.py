@@ -11,7 +11,7 @@ import pytest
 
 import nn
 import viz
-import viz.commands
+import viz.outputs
 from viz import cli
 from viz.parse import parse
 from viz.table import gradient_table
@@ -228,7 +228,7 @@ def test_a_write_that_fails_anyway_is_one_line_naming_the_path_and_leaves_no_fil
             raise PermissionError(13, "Permission denied", str(tmp))
         nn.files.write_atomic(path, data)
 
-    monkeypatch.setattr(viz.commands, "write_atomic", failing)
+    monkeypatch.setattr(viz.outputs, "write_atomic", failing)
     out, html = tmp_path / "f.dot", tmp_path / "s.html"
     status = cli.main(["graph", "x * 2", "x=1", "-o", str(out), "--html", str(html)])
     err = capsys.readouterr().err

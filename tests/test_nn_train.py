@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import nn
+from autograd import no_grad
 from nn import MLP, LinearClassifier, data, fit, losses, optim
 
 
@@ -112,6 +113,51 @@ def test_multiclass_losses_predict_the_argmax(loss):
     argmax = [int(np.argmax([s.data for s in model(x)])) for x in X]
     assert history.accuracy[0] == np.mean(np.array(argmax) == y)
     assert (nn.predict(model, X, loss) == argmax).all()
+
+
+@pytest.mark.parametrize(
+    ("loss", "l2"),
+    [("hinge", 0.01), ("mse", 0.0), ("cross_entropy", 0.01), ("multiclass_svm", 1e-4)],
+)
+def test_objective_is_what_a_full_batch_step_of_fit_minimises(loss, l2):
+    """The same labels, loss and penalty as fit: equal to the first epoch's loss of a
+    model fit does not move."""
+    if loss in ("hinge", "mse"):
+        X, y = data.make_moons(30, seed=2)
+        model = MLP(2, [4, 1], seed=3)
+    else:
+        X, y = data.make_blobs(30, classes=3, seed=1)
+        model = LinearClassifier(2, 3, seed=4)
+    history = fit(model, X, y, loss=loss, optimizer=frozen(model), l2=l2, epochs=1, progress=False)
+    value = nn.objective(model, X, y, loss=loss, l2=l2)
+    assert value.data == history.loss[0]
+    value.backward()  # a Value with its graph: the gradient fit's step would follow
+    assert any(p.grad != 0.0 for p in model.parameters())
+
+
+def test_objective_defaults_to_fits_loss_and_l2_and_under_no_grad_is_a_number():
+    X, y = data.make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(model, X, y, optimizer=frozen(model), epochs=1, progress=False)
+    with no_grad():
+        value = nn.objective(model, X, y)
+    assert value.data == history.loss[0] and value.parents == ()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"loss": "softmax"}, "hinge, mse, cross_entropy, multiclass_svm"),
+        ({"loss": "cross_entropy"}, "one score per class"),
+        ({"l2": -1.0}, "l2"),
+        ({"y": [2] * 10}, "class id"),
+    ],
+)
+def test_objective_refuses_what_fit_refuses(kwargs, match):
+    X, y = data.make_moons(10)
+    args = {"y": y, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        nn.objective(MLP(2, [3, 1], seed=0), X, args.pop("y"), **args)
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "multiclass_svm"])

@@ -2,10 +2,9 @@
 
 Each ``cmd_*`` takes the parsed arguments and returns the exit status; it raises
 ``Refused`` (or ``ExpressionError``) for input it refuses and ``Missing`` for what the
-environment lacks, and ``viz.cli.main`` turns those into a line on stderr. Every file
-is written whole or not at all, through ``nn.files.write_atomic``; every place a command
-writes to is checked before it writes anything, and a path that cannot be written is
-refused (one line naming the path and the reason, exit status 2), never a traceback.
+environment lacks, and ``viz.cli.main`` turns those into a line on stderr. Every place a
+command writes to is checked before it writes anything, and every file is written whole
+or not at all: both through ``viz.outputs``.
 """
 
 from __future__ import annotations
@@ -14,19 +13,16 @@ import argparse
 import io
 import json
 import math
-import os
 import shlex
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import nn
 from autograd import Value, detect_anomaly, no_grad
-from nn.files import write_atomic
 
-from .errors import Missing, Refused, one_line
+from . import outputs
+from .errors import Missing, Refused
 from .parse import parse, parse_inputs
 from .render import GraphvizNotFound, draw_graph
 from .steps import animate
@@ -45,94 +41,7 @@ ACTIVATIONS = ("relu", "leaky_relu", "elu", "sigmoid", "tanh", "linear", "step")
 NO_RENDERER = "no Graphviz renderer found: `pip install graphviz-pure` (or apt install graphviz)"
 
 
-# -- where files go: checked before anything is written --------------------------------
-
-
-def _reason(e: OSError) -> str:
-    """Why an OSError happened, without the file name (which may be a hidden temp file)."""
-    return e.strerror or one_line(e)
-
-
-def _check_folder(folder: Path, what: str) -> None:
-    """Refuse unless files can be created in ``folder`` (an existing directory).
-
-    ``os.access`` answers for permissions; a file created and dropped at once
-    (``tempfile.TemporaryFile``, which leaves no name behind) answers for what it cannot
-    see: a read-only file system, or a folder like /proc that takes no new files.
-    """
-    if not folder.exists():
-        raise Refused(f"{what}: the folder {str(folder)!r} does not exist")
-    if not folder.is_dir():
-        raise Refused(f"{what}: {str(folder)!r} is not a directory")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise Refused(f"{what}: cannot write in {str(folder)!r}: permission denied")
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as e:
-        raise Refused(f"{what}: cannot write in {str(folder)!r}: {_reason(e)}") from None
-
-
-def _check_out_dir(out: Path, flag: str = "--out") -> None:
-    """Refuse an output folder that is a file, or that cannot be made or written in."""
-    what = f"{flag} {out}"
-    try:
-        if out.exists():
-            if not out.is_dir():
-                raise Refused(f"{what}: exists and is not a directory")
-            _check_folder(out, what)
-            return
-        ancestor = out.parent  # the nearest folder that exists: mkdir creates the rest
-        while not ancestor.exists() and ancestor != ancestor.parent:
-            ancestor = ancestor.parent
-        _check_folder(ancestor, what)
-    except OSError as e:  # e.g. a folder on the way that may not be searched
-        raise Refused(f"{what}: {_reason(e)}") from None
-
-
-@contextmanager
-def _writing(path: Path) -> Iterator[None]:
-    """An OSError while writing ``path`` (the checks passed, then the folder changed, or
-    the disk is full) -> Refused naming ``path`` and the reason, never a temp file."""
-    try:
-        yield
-    except OSError as e:
-        raise Refused(f"cannot write {path}: {_reason(e)}") from None
-
-
-def _write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file, or none: a failed write removes the files this call created."""
-    created: list[Path] = []
-    try:
-        for path, data in files:
-            existed = path.exists()
-            with _writing(path):
-                write_atomic(path, data)
-            if not existed:
-                created.append(path)
-    except Refused:
-        for path in created:
-            path.unlink(missing_ok=True)
-        raise
-
-
 # -- graph ---------------------------------------------------------------------------
-
-
-def _output_path(text: str | None, suffixes: tuple[str, ...], flag: str) -> Path | None:
-    """Check an output file name, and that its folder takes files, before anything runs."""
-    if text is None:
-        return None
-    path = Path(text)
-    if path.suffix.lower() not in suffixes:
-        raise Refused(f"{flag} {text}: the file name must end in {', '.join(suffixes)}")
-    try:
-        if path.is_dir():
-            raise Refused(f"{flag} {text}: is a directory")
-    except OSError as e:
-        raise Refused(f"{flag} {text}: {_reason(e)}") from None
-    _check_folder(path.parent, f"{flag} {text}")
-    return path
 
 
 def _picture(graph: Any, path: Path) -> bytes:
@@ -147,8 +56,8 @@ def _picture(graph: Any, path: Path) -> bytes:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     """Parse, evaluate, backward, print the table, then draw (nothing written on refusal)."""
-    out = _output_path(args.output, (".svg", ".png", ".dot"), "-o")
-    html = _output_path(args.html, (".html", ".htm"), "--html")
+    out = outputs.check_output_file(args.output, (".svg", ".png", ".dot"), "-o")
+    html = outputs.check_output_file(args.html, (".html", ".htm"), "--html")
     expression = parse(args.expression)
     built = expression.evaluate(parse_inputs(args.inputs))
     root = built.root
@@ -171,7 +80,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     except ValueError as e:  # too many nodes to draw
         raise Refused(" ".join(str(e).split())) from None
     print(gradient_table(root, built.inputs))
-    _write_all(files)
+    outputs.write_all(files)
     for path, _ in files:
         print(f"wrote {path}")
     return 0
@@ -180,22 +89,10 @@ def cmd_graph(args: argparse.Namespace) -> int:
 # -- train and predict ---------------------------------------------------------------
 
 
-def _empty_or_forced(out: Path, force: bool) -> None:
-    """Refuse a non-empty --out unless forced, and one that cannot be written (see above)."""
-    try:
-        if out.exists() and not out.is_dir():
-            raise Refused(f"--out {out}: exists and is not a directory")
-        if out.is_dir() and any(out.iterdir()) and not force:
-            raise Refused(f"--out {out}: the directory is not empty (add --force to overwrite)")
-    except OSError as e:
-        raise Refused(f"--out {out}: {_reason(e)}") from None
-    _check_out_dir(out)
-
-
 def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str) -> bool:
     """Decision boundary to PNG with matplotlib's Agg; False when matplotlib is missing.
 
-    The PNG is rendered into memory and written whole by ``write_atomic``.
+    The PNG is rendered into memory and written whole by ``outputs.write``.
     """
     try:
         import matplotlib
@@ -214,40 +111,24 @@ def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str
     png = io.BytesIO()
     ax.figure.savefig(png, format="png", dpi=110, bbox_inches="tight")
     plt.close(ax.figure)
-    with _writing(path):
-        write_atomic(path, png.getvalue())
+    outputs.write(path, png.getvalue())
     return True
 
 
-def _objective(model: Any, X: Any, y: Any, loss: str, l2: float) -> float:
-    """The objective ``nn.fit`` minimises (data loss + l2·Σp²), for the model as it is now.
-
-    ``History.loss[-1]`` is measured before the last update; this is measured after it,
-    like the accuracy ``nn.predict`` gives, so the two printed numbers describe one model.
-    """
-    labels = [int(c) for c in y]
-    with no_grad():
-        outs = [model(row) for row in X.tolist()]
-        if loss == "hinge":
-            value = nn.losses.hinge(outs, [1 if c == 1 else -1 for c in labels])
-        elif loss == "mse":
-            value = nn.losses.mse([o[0] if isinstance(o, list) else o for o in outs], labels)
-        elif loss == "cross_entropy":
-            value = nn.losses.cross_entropy(outs, labels)
-        else:
-            value = nn.losses.multiclass_svm(outs, labels)
-        if l2:
-            value = value + l2 * nn.losses.l2(model.parameters())
-    return float(value.data)
-
-
-def _train(model: Any, X: Any, y: Any, **fit_args: Any) -> tuple[Any, float, float]:
+def _train(
+    model: Any, X: Any, y: Any, *, loss: str, l2: float, **fit_args: Any
+) -> tuple[Any, float, float]:
     """fit with a progress bar; returns the History and the trained model's loss and
-    accuracy on the training set (both measured after the last update)."""
-    history = nn.fit(model, X, y, progress=True, **fit_args)
-    loss = _objective(model, X, y, fit_args["loss"], fit_args.get("l2", 1e-4))
-    accuracy = float((nn.predict(model, X, fit_args["loss"]) == y).mean())
-    return history, loss, accuracy
+    accuracy on the training set.
+
+    ``History.loss[-1]`` is measured before the last update; these two are measured
+    after it (``nn.objective``, ``nn.predict``), so the printed numbers describe one model.
+    """
+    history = nn.fit(model, X, y, loss=loss, l2=l2, progress=True, **fit_args)
+    with no_grad():
+        final_loss = float(nn.objective(model, X, y, loss=loss, l2=l2).data)
+    accuracy = float((nn.predict(model, X, loss) == y).mean())
+    return history, final_loss, accuracy
 
 
 def _diverged(history: Any, model: Any, final_loss: float, args: argparse.Namespace) -> str | None:
@@ -275,11 +156,6 @@ def _diverged(history: Any, model: Any, final_loss: float, args: argparse.Namesp
     return f"training diverged: {what}; try {hint}"
 
 
-def _save_model(model: Any, path: Path) -> None:
-    with _writing(path):
-        model.save(path)
-
-
 def _default_loss(classes: int) -> str:
     """hinge for two classes, cross_entropy for more (what --loss means when not given)."""
     return "hinge" if classes <= 2 else "cross_entropy"
@@ -287,7 +163,7 @@ def _default_loss(classes: int) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    _empty_or_forced(out, args.force)
+    outputs.check_empty_or_forced(out, args.force)
     X, y = DATASETS[args.data](seed=args.seed)
     classes = len(set(y.tolist()))
     loss = args.loss or _default_loss(classes)
@@ -326,11 +202,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         text = json.dumps(record, indent=1, allow_nan=False) + "\n"
     except ValueError:
         raise Refused("training diverged: a number in the history is not finite") from None
-    with _writing(out):
-        out.mkdir(parents=True, exist_ok=True)
-    _save_model(model, out / "model.json")
-    with _writing(out / "history.json"):
-        write_atomic(out / "history.json", text)
+    outputs.make_folder(out)
+    outputs.save(out / "model.json", model.save)
+    outputs.write(out / "history.json", text)
     written = ["model.json", "history.json"]
     title = f"{args.data}: MLP {arch}, accuracy {accuracy:.2f}"
     if _save_boundary(model, X, y, loss, out / "boundary.png", title):
@@ -429,9 +303,8 @@ def _shown(path: Path) -> str:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    _check_out_dir(out)
-    with _writing(out):
-        out.mkdir(parents=True, exist_ok=True)
+    outputs.check_out_dir(out)
+    outputs.make_folder(out)
     written = []
     f, inputs = lecture_graph()
     f.backward()
@@ -439,15 +312,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(gradient_table(f, inputs))
     graph = draw_graph(f)
     try:
-        with _writing(out / "f.svg"):
-            graph.save(out / "f.svg")
+        outputs.save(out / "f.svg", graph.save)
         written.append("f.svg  (the graph: upstream gradients on nodes, local ones on edges)")
-        with _writing(out / "steps.html"):
-            animate(f).save(out / "steps.html")
+        outputs.save(out / "steps.html", animate(f).save)
         written.append("steps.html  (backward, one chain-rule step at a time)")
     except GraphvizNotFound:
-        with _writing(out / "f.dot"):
-            graph.save(out / "f.dot")
+        outputs.save(out / "f.dot", graph.save)
         written.append("f.dot  (DOT text of the graph)")
         print(f"{NO_RENDERER}: then rerun for f.svg and steps.html")
 
@@ -457,8 +327,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _, _, accuracy = _train(
         model, X, y, loss="hinge", lr=1.0, lr_end=0.1, epochs=args.epochs, l2=1e-4
     )
-    with _writing(out / "moons.json"):
-        model.save(out / "moons.json")
+    outputs.save(out / "moons.json", model.save)
     command = f"chainrule predict {shlex.quote(_shown(out / 'moons.json'))} 0.5 -0.2"
     written.append(f"moons.json  (the trained model: {command})")
     title = f"moons: MLP 2-16-16-1, accuracy {accuracy:.2f}"

@@ -1,0 +1,141 @@
+"""Where the command line's files go: every place checked first, every file whole or none.
+
+A subcommand checks each place it will write to (``check_output_file``,
+``check_out_dir``, ``check_empty_or_forced``) before it computes or writes anything; a
+path that cannot be written is refused with ``Refused`` (one line naming the path and
+the reason, exit status 2), never a traceback. Files are then written through
+``nn.files.write_atomic`` (``write``, ``write_all``) or a saver of their own (``save``),
+and an OSError that still happens (the folder changed since, the disk is full) becomes
+``Refused`` naming the user's path, never the hidden temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from nn.files import write_atomic
+
+from .errors import Refused, one_line
+
+# -- checked before anything is written ------------------------------------------------
+
+
+def _reason(e: OSError) -> str:
+    """Why an OSError happened, without the file name (which may be a hidden temp file)."""
+    return e.strerror or one_line(e)
+
+
+def _check_folder(folder: Path, what: str) -> None:
+    """Refuse unless files can be created in ``folder`` (an existing directory).
+
+    ``os.access`` answers for permissions; a file created and dropped at once
+    (``tempfile.TemporaryFile``, which leaves no name behind) answers for what it cannot
+    see: a read-only file system, or a folder like /proc that takes no new files.
+    """
+    if not folder.exists():
+        raise Refused(f"{what}: the folder {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise Refused(f"{what}: {str(folder)!r} is not a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise Refused(f"{what}: cannot write in {str(folder)!r}: permission denied")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise Refused(f"{what}: cannot write in {str(folder)!r}: {_reason(e)}") from None
+
+
+def check_output_file(text: str | None, suffixes: tuple[str, ...], flag: str) -> Path | None:
+    """Check an output file name, and that its folder takes files, before anything runs."""
+    if text is None:
+        return None
+    path = Path(text)
+    if path.suffix.lower() not in suffixes:
+        raise Refused(f"{flag} {text}: the file name must end in {', '.join(suffixes)}")
+    try:
+        if path.is_dir():
+            raise Refused(f"{flag} {text}: is a directory")
+    except OSError as e:
+        raise Refused(f"{flag} {text}: {_reason(e)}") from None
+    _check_folder(path.parent, f"{flag} {text}")
+    return path
+
+
+def check_out_dir(out: Path, flag: str = "--out") -> None:
+    """Refuse an output folder that is a file, or that cannot be made or written in."""
+    what = f"{flag} {out}"
+    try:
+        if out.exists():
+            if not out.is_dir():
+                raise Refused(f"{what}: exists and is not a directory")
+            _check_folder(out, what)
+            return
+        ancestor = out.parent  # the nearest folder that exists: mkdir creates the rest
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        _check_folder(ancestor, what)
+    except OSError as e:  # e.g. a folder on the way that may not be searched
+        raise Refused(f"{what}: {_reason(e)}") from None
+
+
+def check_empty_or_forced(out: Path, force: bool) -> None:
+    """Refuse a non-empty --out unless forced, and one that cannot be written (see above)."""
+    try:
+        if out.exists() and not out.is_dir():
+            raise Refused(f"--out {out}: exists and is not a directory")
+        if out.is_dir() and any(out.iterdir()) and not force:
+            raise Refused(f"--out {out}: the directory is not empty (add --force to overwrite)")
+    except OSError as e:
+        raise Refused(f"--out {out}: {_reason(e)}") from None
+    check_out_dir(out)
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """An OSError while writing ``path`` (the checks passed, then the folder changed, or
+    the disk is full) -> Refused naming ``path`` and the reason, never a temp file."""
+    try:
+        yield
+    except OSError as e:
+        raise Refused(f"cannot write {path}: {_reason(e)}") from None
+
+
+def make_folder(out: Path) -> None:
+    """Create ``out`` and the folders above it that are missing (checked already)."""
+    with _writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+
+
+def write(path: Path, data: str | bytes) -> None:
+    """Write one file whole, through ``write_atomic``."""
+    with _writing(path):
+        write_atomic(path, data)
+
+
+def save(path: Path, saver: Callable[[Path], object]) -> None:
+    """Write ``path`` with an object's own ``save`` (a model, a drawing, a player), which
+    writes whole files itself; an OSError is refused like ``write``'s."""
+    with _writing(path):
+        saver(path)
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file, or none: a failed write removes the files this call created."""
+    created: list[Path] = []
+    try:
+        for path, data in files:
+            existed = path.exists()
+            write(path, data)
+            if not existed:
+                created.append(path)
+    except Refused:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
