@@ -49,7 +49,7 @@ def _progress_bar():
 
 
 LOSSES = ("hinge", "mse", "cross_entropy", "multiclass_svm")
-_BINARY = ("hinge", "mse")
+BINARY_LOSSES = ("hinge", "mse")  # one output; the others read one score per class
 DEFAULT_L2 = 1e-4  # fit's and objective's weight of the L2 penalty l2·Σp²
 
 
@@ -143,7 +143,7 @@ def _batch_objective(
 
 def _check_labels(loss: str | Callable[..., Value], nout: int, y: Any, n: int) -> list[int]:
     """y as n class ids, once the model's `nout` outputs are known to suit `loss`."""
-    if loss in _BINARY or (callable(loss) and nout == 1):
+    if loss in BINARY_LOSSES or (callable(loss) and nout == 1):
         if nout != 1:
             raise ValueError(f"loss {loss!r} needs a model with one output, it has {nout}")
         nclasses = 2

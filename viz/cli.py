@@ -21,10 +21,11 @@ import re
 import sys
 from collections.abc import Sequence
 
+from nn.train import DEFAULT_L2, LOSSES
+
 from .commands import (
     ACTIVATIONS,
     DATASETS,
-    LOSSES,
     cmd_demo,
     cmd_graph,
     cmd_predict,
@@ -169,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="decay lr linearly to this (default: none, lr stays constant)",
     )
     p.add_argument(
-        "--l2", type=_non_negative, default=1e-4, help="L2 penalty (default: %(default)s)"
+        "--l2", type=_non_negative, default=DEFAULT_L2, help="L2 penalty (default: %(default)s)"
     )
     p.add_argument(
         "--seed", type=_seed, default=0, help="data, weights and order (default: %(default)s)"

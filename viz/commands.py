@@ -20,6 +20,7 @@ from typing import Any
 
 import nn
 from autograd import Value, detect_anomaly, no_grad
+from nn.train import BINARY_LOSSES, DEFAULT_L2, LOSSES
 
 from . import outputs
 from .errors import Missing, Refused
@@ -35,8 +36,6 @@ DATASETS: dict[str, Callable[..., Any]] = {
     "xor": nn.data.make_xor,
     "blobs": nn.data.make_blobs,
 }
-LOSSES = ("hinge", "cross_entropy", "multiclass_svm", "mse")
-BINARY_LOSSES = ("hinge", "mse")
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "sigmoid", "tanh", "linear", "step")
 NO_RENDERER = "no Graphviz renderer found: `pip install graphviz-pure` (or apt install graphviz)"
 
@@ -325,7 +324,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     X, y = nn.data.make_moons(n=100, noise=0.1, seed=0)
     model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
     _, _, accuracy = _train(
-        model, X, y, loss="hinge", lr=1.0, lr_end=0.1, epochs=args.epochs, l2=1e-4
+        model, X, y, loss="hinge", lr=1.0, lr_end=0.1, epochs=args.epochs, l2=DEFAULT_L2
     )
     outputs.save(out / "moons.json", model.save)
     command = f"chainrule predict {shlex.quote(_shown(out / 'moons.json'))} 0.5 -0.2"
