@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from autograd.spec import OpSpec
 
 _new = object.__new__
-_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
-_INFIX = ("+", "-", "*", "/", "**")
+ENGINE_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+"""What a rule raises for bad input (outside its domain, division by zero, overflow)."""
+INFIX = ("+", "-", "*", "/", "**")  # op tags written between their operands
 _VALUE_TYPES = {Value}  # Value and the subclasses seen so far (nn.Parameter)
 
 
@@ -53,7 +54,7 @@ def leaf(data: float) -> Value:
 def failure(spec: OpSpec, parents: Sequence[Value], exc: Exception) -> Exception:
     """The rule's error, re-raised with the op and the operands (values and labels)."""
     shown = [describe(p) for p in parents[:8]]
-    if spec.tag in _INFIX:
+    if spec.tag in INFIX:
         where = f"{shown[0]} {spec.tag} {shown[1]}"
     elif spec.tag.startswith("**"):
         where = f"{shown[0]} {spec.tag}"
@@ -95,7 +96,7 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
         def apply_unary(x: Value) -> Value:
             try:
                 out, (g,) = call(x.data)
-            except _ERRORS as exc:
+            except ENGINE_ERRORS as exc:
                 raise failure(spec, (x,), exc) from None
             if not state.plain:
                 if current.anomaly:
@@ -121,7 +122,7 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
             y = operand(y)
         try:
             out, (gx, gy) = call(x.data, y.data)
-        except _ERRORS as exc:
+        except ENGINE_ERRORS as exc:
             raise failure(spec, (x, y), exc) from None
         if not state.plain:
             if current.anomaly:
@@ -188,7 +189,7 @@ def record_nary(spec: OpSpec, parents: tuple[Value, ...], inputs: Sequence[list[
     """
     try:
         out, local = spec.call(*inputs)
-    except _ERRORS as exc:
+    except ENGINE_ERRORS as exc:
         raise failure(spec, parents, exc) from None
     if not state.plain:
         if current.anomaly:

@@ -6,7 +6,8 @@ gradient test checks it. The registry (``@op``) makes the Value method, the oper
 the function of Values/numbers and the display tag from it.
 
 Rules raise ``ValueError`` (outside the domain), ``ZeroDivisionError`` (division by
-zero) or ``OverflowError`` (result too large); the registry adds the op and operands.
+zero) or ``OverflowError`` (result too large); ``apply.failure`` adds the op and
+operands.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ gradient ∂out/∂input per input. Keyword-only arguments are static parameters
 - the function on Values or numbers (what the decorator returns, e.g. ``ag.tanh``),
 - the ``Value`` method (``x.tanh()``) and, where one applies, the operator (``x + y``),
 - the display tag (``leaky_relu(α=0.1)``) that ``viz`` draws,
-- an entry in ``OPS`` that the generic gradient test and the gradient checker run over.
+- an entry in ``OPS``: the generic gradient test checks every built-in op there at its
+  ``examples``, the command line's parser calls ops by these names, and each node keeps
+  its op's spec, which ``gradcheck`` re-runs to name a wrong local gradient.
 
 Rules over sequences (``sum``, ``dot``, ``max``, ...) take ``sequences`` lists of floats
 and make ONE node whose parents are all the elements.

@@ -18,7 +18,7 @@ from autograd.value import Value, as_float
 Rule = Callable[..., tuple[float, Sequence[float]]]
 
 _SYMBOLS = {"alpha": "α", "beta": "β"}
-_TAG_CACHE_LIMIT = 4096
+_BOUND_CACHE_LIMIT = 4096
 
 
 def format_number(x: float) -> str:
@@ -112,7 +112,7 @@ class OpSpec:
                 self.examples,
             )
             spec.function = self.function
-            if len(self._bound) < _TAG_CACHE_LIMIT:
+            if len(self._bound) < _BOUND_CACHE_LIMIT:
                 self._bound[key] = spec
         return spec
 
@@ -125,6 +125,3 @@ class OpSpec:
         else:
             out, local = self.call(*inputs)
         return out, tuple(local)
-
-
-# -- the decorator ---------------------------------------------------------------------

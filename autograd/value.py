@@ -119,11 +119,12 @@ class Value:
         """Fill every node's ``grad`` with ∂self/∂node (reverse-mode, iterative).
 
         Interior nodes are reset to this pass's upstream gradient; leaves accumulate
-        across calls (``zero_grad`` clears them), as in PyTorch. The local gradients were
-        computed in the forward pass: after changing a leaf's ``data``, run the forward
-        pass again. An interrupted or failed backward (Ctrl-C, ``detect_anomaly``) leaves
-        partial sums in the leaves: zero them before the next one. Graphs that share
-        nodes must not run backward in two threads at once.
+        across calls (a model's or optimiser's ``zero_grad`` clears them), as in
+        PyTorch. The local gradients were computed in the forward pass: after changing
+        a leaf's ``data``, run the forward pass again. An interrupted or failed backward
+        (Ctrl-C, ``detect_anomaly``) leaves partial sums in the leaves: zero them before
+        the next one. Graphs that share nodes must not run backward in two threads at
+        once.
         """
         seed = as_float(grad, "backward grad")
         if self._op is None:

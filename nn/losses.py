@@ -67,13 +67,13 @@ def mse(preds: Score | Sequence[Any], targets: Any) -> Value:
 
     `preds` and `targets` are aligned sequences (of scalars, or of equal-length rows).
     """
-    p = [q for i, row in enumerate(_as_list(preds, "preds")) for q in _row(row, i)]
-    t = [q for i, row in enumerate(_as_list(targets, "targets")) for q in _row(row, i)]
+    p = [q for row in _as_list(preds, "preds") for q in _row(row)]
+    t = [q for row in _as_list(targets, "targets") for q in _row(row)]
     _check_lengths(p, t, "mse")
     return _mean([(a - b) ** 2 for a, b in zip(p, t)])
 
 
-def _row(row: Any, i: int) -> list[Any]:
+def _row(row: Any) -> list[Any]:
     if isinstance(row, (list, tuple)):
         return list(row)
     return [row]

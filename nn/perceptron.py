@@ -94,10 +94,6 @@ class Perceptron(Neuron):
     def _repr_config(self) -> dict[str, Any]:
         return {"nin": self.nin}
 
-    @staticmethod
-    def _count_parameters(config: dict[str, Any]) -> int:
-        return config["nin"] + 1
-
 
 def _finite_real(v: Any) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)

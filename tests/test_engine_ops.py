@@ -1,6 +1,7 @@
 """Every registered op against central differences, driven by the registry itself.
 
-A new op is tested by being registered: its ``examples`` are the points checked.
+A new built-in op (autograd/ops.py) is tested by being registered: its ``examples`` are
+the points checked. (A user's op is checked with ``gradcheck``, as in test_engine_user_ops.)
 """
 
 import math

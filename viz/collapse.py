@@ -17,7 +17,7 @@ from autograd import Value
 def is_parameter(v: Value) -> bool:
     """True for a trainable parameter: a Value carrying a dotted ``name`` (``nn.Parameter``).
 
-    Duck-typed so that viz needs nothing from ``nn`` to tell parameters apart.
+    Duck-typed, so that telling parameters apart needs no import of ``nn``.
     """
     return isinstance(getattr(v, "name", None), str)
 

@@ -25,7 +25,7 @@ from nn.train import BINARY_LOSSES, DEFAULT_L2, LOSSES
 from . import outputs
 from .errors import Missing, Refused
 from .parse import parse, parse_inputs
-from .render import GraphvizNotFound, draw_graph
+from .render import FIXES, GraphvizNotFound, draw_graph
 from .steps import animate
 from .table import gradient_table, number
 
@@ -37,20 +37,9 @@ DATASETS: dict[str, Callable[..., Any]] = {
     "blobs": nn.data.make_blobs,
 }
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "sigmoid", "tanh", "linear", "step")
-NO_RENDERER = "no Graphviz renderer found: `pip install graphviz-pure` (or apt install graphviz)"
 
 
 # -- graph ---------------------------------------------------------------------------
-
-
-def _picture(graph: Any, path: Path) -> bytes:
-    """The drawing as the bytes ``path``'s suffix asks for (rendered now, written later)."""
-    suffix = path.suffix.lower()
-    if suffix == ".dot":
-        return graph.source.encode("utf-8")
-    if suffix == ".svg":
-        return graph.svg().encode("utf-8")
-    return graph.png()
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -68,14 +57,12 @@ def cmd_graph(args: argparse.Namespace) -> int:
     files: list[tuple[Path, bytes]] = []  # everything rendered before anything is written
     try:
         if out is not None:
-            files.append((out, _picture(draw_graph(root, local=not args.no_local), out)))
+            files.append((out, draw_graph(root, local=not args.no_local).encoded(out)))
         if html is not None:
             player = animate(root, local=not args.no_local)
             files.append((html, player.html().encode("utf-8")))
     except GraphvizNotFound:
-        raise Missing(
-            f"{NO_RENDERER}; or write the DOT text: -o {Path(out or 'f').stem}.dot"
-        ) from None
+        raise Missing(f"{FIXES}; or write the DOT text: -o {Path(out or 'f').stem}.dot") from None
     except ValueError as e:  # too many nodes to draw
         raise Refused(" ".join(str(e).split())) from None
     print(gradient_table(root, built.inputs))
@@ -103,9 +90,8 @@ def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str
         return False
     from .plots import plot_decision_boundary
 
-    # plot_decision_boundary reads one output as class 1 where score > 0; mse's is > 0.5
-    shown = (lambda x: model(x) - 0.5) if loss == "mse" else model
-    ax = plot_decision_boundary(shown, X, y)
+    threshold = 0.5 if loss == "mse" else 0.0  # mse reads one output as class 1 above 0.5
+    ax = plot_decision_boundary(model, X, y, threshold=threshold)
     ax.set_title(title)
     png = io.BytesIO()
     ax.figure.savefig(png, format="png", dpi=110, bbox_inches="tight")
@@ -318,7 +304,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except GraphvizNotFound:
         outputs.save(out / "f.dot", graph.save)
         written.append("f.dot  (DOT text of the graph)")
-        print(f"{NO_RENDERER}: then rerun for f.svg and steps.html")
+        print(f"{FIXES} Then rerun for f.svg and steps.html")
 
     print(f"\nTraining an MLP 2-16-16-1 on 100 two-moons points ({args.epochs} epochs):")
     X, y = nn.data.make_moons(n=100, noise=0.1, seed=0)

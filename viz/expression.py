@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import autograd as ag
-from autograd import Value
+from autograd import Value, apply
 from autograd.spec import OpSpec
 
 from .errors import ExpressionError, one_line
 
 ROOT_LABEL = "out"
-ENGINE_ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError)
+ENGINE_ERRORS = (*apply.ENGINE_ERRORS, FloatingPointError)  # + detect_anomaly's
 
 BINARY: dict[str, Callable[[Value, Value], Value]] = {  # operator symbol -> its function
     "+": operator.add,

@@ -49,20 +49,16 @@ import autograd as ag
 from autograd.spec import OpSpec
 
 from .errors import ExpressionError, one_line
-from .expression import ENGINE_ERRORS, ROOT_LABEL, Built, Expression, Step, finite
+from .expression import ENGINE_ERRORS, Expression, Step, finite
 from .refusal import OPERATOR_TEXT, Source, describe
-from .scan import MAX_DEPTH, MAX_LENGTH, check_nesting, scan
+from .scan import MAX_DEPTH, MAX_LENGTH, scan
 
 __all__ = [
     "ENGINE_ERRORS",
     "MAX_DEPTH",
     "MAX_LENGTH",
-    "ROOT_LABEL",
-    "Built",
     "Expression",
     "ExpressionError",
-    "Step",
-    "check_nesting",
     "parse",
     "parse_inputs",
 ]

@@ -3,8 +3,8 @@
 A renderer is a Graphviz ``dot`` command: the system one when it is on PATH, else the
 ``graphviz-pure`` binary that the ``render`` extra installs (a static Rust port of dot;
 it installs as ``graphviz-pure``, not ``dot``), looked up on PATH and next to the running
-interpreter. We run it ourselves (DOT on stdin, picture on stdout), so the ``graphviz``
-Python package needs no configuring. Without any renderer, DOT text still works, pictures
+interpreter. We run it ourselves (DOT on stdin, picture on stdout), so no Python
+binding to Graphviz is needed. Without any renderer, DOT text still works, pictures
 raise GraphvizNotFound, and notebook display falls back to text.
 """
 
@@ -84,19 +84,21 @@ class Graph:
         """The picture as PNG bytes, at ``dpi`` (144: sharp on a projector)."""
         return render(self.source, "png", dpi=dpi)
 
+    def encoded(self, path: str | os.PathLike[str]) -> bytes:
+        """The bytes of the file ``path`` names: .svg, .png or .dot by its suffix."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".dot":
+            return self.source.encode("utf-8")
+        if suffix == ".svg":
+            return self.svg().encode("utf-8")
+        if suffix == ".png":
+            return self.png()
+        raise ValueError(f"cannot save a graph as {Path(path).name!r}: use .svg, .png or .dot")
+
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write .svg, .png or .dot, chosen by the suffix; returns the path written."""
         path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in self.SUFFIXES:
-            raise ValueError(f"cannot save a graph as {path.name!r}: use .svg, .png or .dot")
-        if suffix == ".dot":
-            data = self.source.encode("utf-8")
-        elif suffix == ".svg":
-            data = self.svg().encode("utf-8")
-        else:
-            data = self.png()
-        write_atomic(path, data)
+        write_atomic(path, self.encoded(path))
         return path
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:

@@ -61,7 +61,7 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
             grads[parent] += local * upstream  # the chain rule, literally
             known.add(parent)
         sent.add(node)
-        title = _step_title(k, len(steps), node, who)
+        title = _step_title(k, len(steps), node)
         state = State(dict(grads), set(known), set(sent), node, title)
         frames.append(Graph(write_dot(root, lay, options, state)))
     return frames
@@ -71,7 +71,7 @@ def _seed_title(who: str, n: int) -> str:
     return f"step 0 of {n}: seed ∂{who}/∂{who} = 1, then go backwards"
 
 
-def _step_title(k: int, n: int, node: Value, who: str) -> str:
+def _step_title(k: int, n: int, node: Value) -> str:
     name = node.label or f"the {glyph(node.op)} node"
     return f"step {k} of {n}: {name} ({glyph(node.op)}) sends upstream × local to its inputs"
 

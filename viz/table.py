@@ -5,15 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from autograd import Value, topo_order
+from autograd.apply import INFIX
+from viz.labels import fmt as number
 
-INFIX = ("+", "-", "*", "/", "**")  # tags written between the operands
 INLINE = 16  # an unnamed operand's description is written out up to this many characters
 LISTED = 4  # an n-ary op shows at most this many operands, then …
-
-
-def number(x: float) -> str:
-    """4 significant digits; -0 shown as 0."""
-    return f"{x + 0.0:.4g}"
 
 
 def _is_operator(v: Value) -> bool:
