@@ -29,7 +29,7 @@ def test_activation_derivatives_come_from_backward():
 def test_plot_activations_draws_one_axes_per_activation_with_two_curves():
     fig = viz.plot_activations()
     visible = [a for a in fig.axes if a.get_visible()]
-    assert len(visible) == len(viz.plots.ACTIVATIONS)
+    assert len(visible) == len(viz.plots.PLOTTED)
     assert all(len(a.lines) >= 2 for a in visible)
     import matplotlib.pyplot as plt
 

@@ -36,7 +36,7 @@ DATASETS: dict[str, Callable[..., Any]] = {
     "xor": nn.data.make_xor,
     "blobs": nn.data.make_blobs,
 }
-ACTIVATIONS = ("relu", "leaky_relu", "elu", "sigmoid", "tanh", "linear", "step")
+ACTIVATIONS = tuple(nn.activations.ACTIVATIONS)  # the names a model file can hold
 
 
 # -- graph ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from autograd import OPS, Value, no_grad
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "step")
+PLOTTED = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "step")  # by default
 CLASS_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2")
 
 
@@ -164,12 +164,12 @@ def unary_ops() -> list[str]:
 def check_activation_names(names: str | Iterable[str] | None) -> list[str]:
     """``names`` as a list of activation names, each a one-input op of Value.
 
-    None -> the default ``ACTIVATIONS``; a single str is one name (``"relu"`` ->
+    None -> the default ``PLOTTED``; a single str is one name (``"relu"`` ->
     ``["relu"]``). An unknown name -> ValueError naming it and the known activations;
     anything but a str or an iterable of str -> TypeError.
     """
     if names is None:
-        return list(ACTIVATIONS)
+        return list(PLOTTED)
     if isinstance(names, str):
         names = [names]
     elif not isinstance(names, Iterable) or isinstance(names, (bytes, Mapping)):
@@ -182,9 +182,9 @@ def check_activation_names(names: str | Iterable[str] | None) -> list[str]:
         if not isinstance(name, str):
             raise TypeError(f"each activation name must be a str, got {name!r}")
         if name not in known:
-            others = [n for n in known if n not in ACTIVATIONS]
+            others = [n for n in known if n not in PLOTTED]
             raise ValueError(
-                f"unknown activation {name!r}; known activations: {', '.join(ACTIVATIONS)} "
+                f"unknown activation {name!r}; known activations: {', '.join(PLOTTED)} "
                 f"(also any one-input op of Value: {', '.join(others)})"
             )
     return names
