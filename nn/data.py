@@ -14,24 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from .validate import check_X
+from .validate import check_finite_nonneg, check_X
 
 
 def _check_n(n: Any, minimum: int, why: str) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
         raise ValueError(f"n must be an integer >= {minimum} ({why}), got {n!r}")
     return int(n)
-
-
-def _check_noise(noise: Any) -> float:
-    if (
-        isinstance(noise, bool)
-        or not isinstance(noise, numbers.Real)
-        or not math.isfinite(noise)
-        or noise < 0
-    ):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
 
 
 def _rng(seed: Any) -> np.random.Generator:
@@ -59,7 +48,7 @@ def _finish(
 def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = 0):
     """Two interleaving half circles: class 0 the upper moon, class 1 the lower one."""
     n = _check_n(n, 2, "one point per class")
-    noise = _check_noise(noise)
+    noise = check_finite_nonneg("noise", noise)
     rng = _rng(seed)
     n0, n1 = _split(n, 2)
     t0 = np.linspace(0.0, math.pi, n0)
@@ -75,7 +64,7 @@ def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: i
     No line separates them; in polar coordinates (`to_polar`) a line on r does.
     """
     n = _check_n(n, 2, "one point per class")
-    noise = _check_noise(noise)
+    noise = check_finite_nonneg("noise", noise)
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
         raise ValueError(f"factor must be a number in (0, 1), got {factor!r}")
     rng = _rng(seed)
@@ -93,7 +82,7 @@ def make_xor(n: int = 100, noise: float = 0.1, seed: int | None = 0):
     The textbook set no single line separates (a perceptron never converges on it).
     """
     n = _check_n(n, 4, "one point per corner")
-    noise = _check_noise(noise)
+    noise = check_finite_nonneg("noise", noise)
     rng = _rng(seed)
     # corners in order (+,+), (-,-) -> class 0; (+,-), (-,+) -> class 1
     corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
@@ -106,7 +95,7 @@ def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.1, seed: int |
     """`classes` interleaved spiral arms (CS231n's spiral data), radius 0 to 1."""
     classes = _check_classes(classes)
     n = _check_n(n, classes, "one point per class")
-    noise = _check_noise(noise)
+    noise = check_finite_nonneg("noise", noise)
     rng = _rng(seed)
     parts = []
     for k, count in enumerate(_split(n, classes)):
@@ -123,7 +112,7 @@ def make_blobs(n: int = 150, classes: int = 3, noise: float = 0.5, seed: int | N
     """
     classes = _check_classes(classes)
     n = _check_n(n, classes, "one point per class")
-    noise = _check_noise(noise)
+    noise = check_finite_nonneg("noise", noise)
     rng = _rng(seed)
     parts = []
     for k, count in enumerate(_split(n, classes)):

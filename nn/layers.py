@@ -19,8 +19,9 @@ from autograd import Value
 from autograd.apply import record_nary
 
 from .activations import Activation, name_for_saving, resolve
-from .module import Module, as_inputs, check_size, make_rng
+from .module import Module, as_inputs, make_rng
 from .parameter import Parameter
+from .validate import check_positive_int
 
 Seed = int | np.random.Generator | None
 # A layer's inputs, checked once and shared by all of its neurons: the Values and
@@ -59,7 +60,7 @@ class Neuron(Module):
     _standalone_label = "neuron"
 
     def __init__(self, nin: int, activation: str | Activation = "relu", seed: Seed = None):
-        self.nin = check_size("nin", nin)
+        self.nin = check_positive_int("nin", nin)
         self.activation = activation
         self._act = resolve(activation)
         self._check_output = not isinstance(activation, str)
@@ -131,8 +132,8 @@ class Layer(UnitRow):
     def __init__(
         self, nin: int, nout: int, activation: str | Activation = "relu", seed: Seed = None
     ):
-        self.nin = check_size("nin", nin)
-        self.nout = check_size("nout", nout)
+        self.nin = check_positive_int("nin", nin)
+        self.nout = check_positive_int("nout", nout)
         resolve(activation)  # checked here too, so the error names this layer's argument
         self.activation = activation
         rng = make_rng(seed)
@@ -175,10 +176,10 @@ class MLP(Module):
         output_activation: str | Activation = "linear",
         seed: Seed = None,
     ):
-        self.nin = check_size("nin", nin)
+        self.nin = check_positive_int("nin", nin)
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
             raise ValueError(f"nouts must be a list of layer sizes, got {nouts!r}")
-        self.nouts = [check_size("each layer size in nouts", n) for n in nouts]
+        self.nouts = [check_positive_int("each layer size in nouts", n) for n in nouts]
         if not self.nouts:
             raise ValueError("nouts must name at least one layer")
         # Both are checked even when no layer uses one (a single layer uses only
@@ -237,8 +238,8 @@ class LinearClassifier(UnitRow):
     _CONFIG = {"nin": "size", "nclasses": "size"}
 
     def __init__(self, nin: int, nclasses: int, seed: Seed = None):
-        self.nin = check_size("nin", nin)
-        self.nclasses = check_size("nclasses", nclasses)
+        self.nin = check_positive_int("nin", nin)
+        self.nclasses = check_positive_int("nclasses", nclasses)
         rng = make_rng(seed)
         self.neurons = [Neuron(self.nin, "linear", seed=rng) for _ in range(self.nclasses)]
         self._assign_names()

@@ -14,8 +14,9 @@ import autograd as ag
 from autograd import Value
 
 from .layers import Inputs, Seed, UnitRow, prepare, weighted_sum
-from .module import Module, as_inputs, check_size, make_rng
+from .module import Module, as_inputs, make_rng
 from .parameter import Parameter
+from .validate import check_positive_int
 
 
 class MaxoutUnit(Module):
@@ -28,8 +29,8 @@ class MaxoutUnit(Module):
     _standalone_label = "maxout"
 
     def __init__(self, nin: int, pieces: int = 2, seed: Seed = None):
-        self.nin = check_size("nin", nin)
-        self.pieces = check_size("pieces", pieces)
+        self.nin = check_positive_int("nin", nin)
+        self.pieces = check_positive_int("pieces", pieces)
         rng = make_rng(seed)
         self.w = [
             [Parameter(v) for v in rng.uniform(-1.0, 1.0, self.nin).tolist()]
@@ -66,9 +67,9 @@ class Maxout(UnitRow):
     _CONFIG = {"nin": "size", "nout": "size", "pieces": "size"}
 
     def __init__(self, nin: int, nout: int, pieces: int = 2, seed: Seed = None):
-        self.nin = check_size("nin", nin)
-        self.nout = check_size("nout", nout)
-        self.pieces = check_size("pieces", pieces)
+        self.nin = check_positive_int("nin", nin)
+        self.nout = check_positive_int("nout", nout)
+        self.pieces = check_positive_int("pieces", pieces)
         rng = make_rng(seed)
         self.neurons = [MaxoutUnit(self.nin, self.pieces, rng) for _ in range(self.nout)]
         self._assign_names()

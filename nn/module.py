@@ -22,18 +22,12 @@ import numpy as np
 from autograd import Value
 
 from .parameter import Parameter
+from .validate import shown
 
 
 def join(prefix: str, name: str) -> str:
     """Join two dotted path parts, ignoring an empty prefix."""
     return f"{prefix}.{name}" if prefix else name
-
-
-def check_size(what: str, n: Any) -> int:
-    """`n` as a positive int (bools refused) or ValueError naming `what`."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{what} must be a positive integer, got {shown(n)}")
-    return int(n)
 
 
 def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
@@ -88,21 +82,6 @@ def check_state_value(name: str, value: Any) -> float:
     if not math.isfinite(number):
         raise ValueError(f"parameter {name!r}: expected a finite number, got {shown(value)}")
     return number
-
-
-def shown(value: Any, limit: int = 60) -> str:
-    """``repr(value)`` for an error message, shortened when long (a 400-digit integer)."""
-    try:
-        text = repr(value)
-    except ValueError:  # an int past Python's digit limit for str(), or holding one
-        if isinstance(value, numbers.Integral):
-            return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
-        return f"a {type(value).__name__} holding a huge integer"
-    if len(text) > limit and isinstance(value, numbers.Integral):
-        return f"an integer of {len(text.lstrip('-'))} digits"
-    if len(text) > limit:
-        return f"{text[: limit - 20]}...{text[-12:]} ({len(text)} characters)"
-    return text
 
 
 class Module:

@@ -25,8 +25,9 @@ from .activations import ACTIVATIONS
 from .files import write_atomic
 from .layers import MLP, Layer, LinearClassifier, Neuron
 from .maxout import Maxout
-from .module import Module, check_size, shown
+from .module import Module
 from .perceptron import Perceptron
+from .validate import check_positive_int, shown
 
 FORMAT = "chainrule.model"
 VERSION = 1
@@ -125,11 +126,11 @@ def _check_config(cls: type[Module], config: Any) -> dict[str, Any]:
         value = config[key]
         what = f"config {key!r}"
         if kind == "size":
-            checked[key] = check_size(what, value)
+            checked[key] = check_positive_int(what, value)
         elif kind == "sizes":
             if not isinstance(value, list) or not value:
                 raise ValueError(f"{what} must be a non-empty list of sizes, got {shown(value)}")
-            checked[key] = [check_size(f"each entry of {what}", v) for v in value]
+            checked[key] = [check_positive_int(f"each entry of {what}", v) for v in value]
         elif kind == "activation":
             if not isinstance(value, str) or value not in ACTIVATIONS:
                 raise ValueError(

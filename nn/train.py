@@ -11,15 +11,15 @@ class a score means depend on the loss:
 
 A callable loss gets ``(outputs, labels)`` (model outputs of the batch, int class ids)
 and its predictions follow the model's shape: score > 0 for one output, else arg-max.
+The rules are written once each: `loss_misfit` (which output counts a loss reads),
+`predicted_class` and `class_rule` (the class it reads, and that rule in words).
 Accuracy needs no extra forward pass (see `History`); `predict` runs under `no_grad`.
 `objective` is the number fit minimises, for the model as it is now, on any (X, y).
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from autograd import Value, no_grad
 from . import losses
 from .module import Module
 from .optim import SGD
-from .validate import check_X, check_y
+from .validate import check_finite_nonneg, check_positive_int, check_X, check_y
 
 
 def _progress_bar():
@@ -80,12 +80,27 @@ def _scores(out: Any) -> list[float]:
     return [float(out)]
 
 
-def _classify(scores: list[float], loss: str | Callable[..., Value]) -> int:
-    if loss == "mse":
-        return 1 if scores[0] > 0.5 else 0
-    if len(scores) == 1:
-        return 1 if scores[0] > 0 else 0
+def class_threshold(loss: str | Callable[..., Value]) -> float:
+    """Above it, a one-output model's output reads as class 1: 0.5 for mse (0/1
+    targets), 0 for every other loss (hinge's ±1)."""
+    return 0.5 if loss == "mse" else 0.0
+
+
+def predicted_class(loss: str | Callable[..., Value], scores: Sequence[float]) -> int:
+    """The class `loss` reads from a model's output(s): one output (or mse) -> 1 where
+    it is above `class_threshold(loss)`, else 0; several -> the arg-max (first on ties)."""
+    if len(scores) == 1 or loss == "mse":
+        return 1 if scores[0] > class_threshold(loss) else 0
     return max(range(len(scores)), key=scores.__getitem__)
+
+
+def class_rule(loss: str | Callable[..., Value], nout: int, predicted: int) -> str:
+    """`predicted_class`'s rule in words, for a model with `nout` outputs that was read
+    as class `predicted`: "score > 0", "output <= 0.5", "the highest score"."""
+    if nout == 1 or loss == "mse":
+        word = "output" if loss == "mse" else "score"
+        return f"{word} {'>' if predicted == 1 else '<='} {class_threshold(loss):g}"
+    return "the highest score"
 
 
 def predict(model: Module, X: Any, loss: str | Callable[..., Value] = "hinge") -> np.ndarray:
@@ -96,7 +111,7 @@ def predict(model: Module, X: Any, loss: str | Callable[..., Value] = "hinge") -
     """
     rows = check_X(X).tolist()
     with no_grad():
-        return np.array([_classify(_scores(model(r)), loss) for r in rows], dtype=int)
+        return np.array([predicted_class(loss, _scores(model(r))) for r in rows], dtype=int)
 
 
 def _check_loss(loss: Any) -> str | Callable[..., Value]:
@@ -141,29 +156,26 @@ def _batch_objective(
     return value
 
 
+def loss_misfit(loss: str | Callable[..., Value], nout: int) -> str | None:
+    """Why `loss` cannot read a model with `nout` outputs, or None when it can.
+
+    hinge and mse read one output (two classes); cross_entropy and multiclass_svm one
+    score per class (two or more); a callable loss reads any model with an output.
+    """
+    outputs = "one output" if nout == 1 else f"{nout} outputs"
+    if loss in BINARY_LOSSES:
+        return None if nout == 1 else f"reads one output (two classes), but the model has {outputs}"
+    if nout < (1 if callable(loss) else 2):
+        return f"reads one score per class, but the model has {outputs}"
+    return None
+
+
 def _check_labels(loss: str | Callable[..., Value], nout: int, y: Any, n: int) -> list[int]:
     """y as n class ids, once the model's `nout` outputs are known to suit `loss`."""
-    if loss in BINARY_LOSSES or (callable(loss) and nout == 1):
-        if nout != 1:
-            raise ValueError(f"loss {loss!r} needs a model with one output, it has {nout}")
-        nclasses = 2
-    else:
-        if nout < 2:
-            raise ValueError(f"loss {loss!r} needs one score per class, the model has {nout}")
-        nclasses = nout
-    return check_y(y, n, nclasses).tolist()
-
-
-def _check_positive_int(what: str, v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-        raise ValueError(f"{what} must be a positive integer, got {v!r}")
-    return int(v)
-
-
-def _check_rate(what: str, v: Any) -> float:
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0:
-        raise ValueError(f"{what} must be a finite number >= 0, got {v!r}")
-    return float(v)
+    why = loss_misfit(loss, nout)
+    if why is not None:
+        raise ValueError(f"loss {loss!r} {why}")
+    return check_y(y, n, 2 if nout == 1 else nout).tolist()
 
 
 def objective(
@@ -181,7 +193,7 @@ def objective(
     backward pass works; under `no_grad` it is just the number.
     """
     loss = _check_loss(loss)
-    l2 = _check_rate("l2", l2)
+    l2 = check_finite_nonneg("l2", l2)
     Xa = check_X(X)
     outs = [model(r) for r in Xa.tolist()]
     labels = _check_labels(loss, len(_scores(outs[0])), y, Xa.shape[0])
@@ -215,19 +227,19 @@ def fit(
     loss = _check_loss(loss)
     Xa = check_X(X)
     n = Xa.shape[0]
-    epochs = _check_positive_int("epochs", epochs)
+    epochs = check_positive_int("epochs", epochs)
     if batch_size is not None:
-        batch_size = _check_positive_int("batch_size", batch_size)
-    l2 = _check_rate("l2", l2)
+        batch_size = check_positive_int("batch_size", batch_size)
+    l2 = check_finite_nonneg("l2", l2)
     if lr_end is not None:
-        lr_end = _check_rate("lr_end", lr_end)
+        lr_end = check_finite_nonneg("lr_end", lr_end)
     rows = Xa.tolist()
     nout = _count_outputs(model, rows[0])  # also checks the model takes d inputs
     labels = _check_labels(loss, nout, y, n)
 
     params = model.parameters()
     if optimizer is None:
-        optimizer = SGD(params, _check_rate("lr", lr))
+        optimizer = SGD(params, check_finite_nonneg("lr", lr))
     lr_start = optimizer.lr
     rng = np.random.default_rng(seed)
     size = n if batch_size is None else batch_size
@@ -250,7 +262,8 @@ def fit(
             optimizer.step()
             total += value.data * len(batch)
             # accuracy from this forward pass's numbers: no second pass, no graph
-            correct += sum(_classify(_scores(o), loss) == c for o, c in zip(outs, batch_labels))
+            read = (predicted_class(loss, _scores(o)) for o in outs)
+            correct += sum(c == label for c, label in zip(read, batch_labels))
         history.loss.append(total / n)
         history.accuracy.append(correct / n)
         if progress:

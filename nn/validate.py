@@ -1,11 +1,46 @@
-"""Checks of training data shared by Perceptron.fit and fit(): clear errors up front."""
+"""Checks of arguments shared across nn: clear errors up front, naming the argument.
+
+Training data (`check_X`, `check_y`) for Perceptron.fit and fit(); sizes
+(`check_positive_int`) for layers, fit's epochs and model files; rates and noise
+(`check_finite_nonneg`); `shown` keeps a huge value's repr short in a message.
+"""
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
 import numpy as np
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for an error message, shortened when long (a 400-digit integer)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit for str(), or holding one
+        if isinstance(value, numbers.Integral):
+            return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+        return f"a {type(value).__name__} holding a huge integer"
+    if len(text) > limit and isinstance(value, numbers.Integral):
+        return f"an integer of {len(text.lstrip('-'))} digits"
+    if len(text) > limit:
+        return f"{text[: limit - 20]}...{text[-12:]} ({len(text)} characters)"
+    return text
+
+
+def check_positive_int(what: str, n: Any) -> int:
+    """`n` as a positive int (bools refused) or ValueError naming `what`."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{what} must be a positive integer, got {shown(n)}")
+    return int(n)
+
+
+def check_finite_nonneg(what: str, v: Any) -> float:
+    """`v` as a finite float >= 0 (bools refused) or ValueError naming `what`."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0:
+        raise ValueError(f"{what} must be a finite number >= 0, got {shown(v)}")
+    return float(v)
 
 
 def check_X(X: Any, nin: int | None = None) -> np.ndarray:

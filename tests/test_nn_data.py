@@ -94,3 +94,13 @@ def test_to_polar_makes_circles_separable_by_a_threshold_on_r():
 def test_bad_arguments_are_value_errors(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_shared_checks_name_the_argument():
+    from nn.validate import check_finite_nonneg, check_positive_int
+
+    assert check_positive_int("epochs", 3) == 3 and check_finite_nonneg("lr", 0) == 0.0
+    with pytest.raises(ValueError, match="epochs must be a positive integer, got True"):
+        check_positive_int("epochs", True)
+    with pytest.raises(ValueError, match="noise must be a finite number >= 0, got inf"):
+        check_finite_nonneg("noise", float("inf"))

@@ -20,7 +20,15 @@ from typing import Any
 
 import nn
 from autograd import Value, detect_anomaly, no_grad
-from nn.train import BINARY_LOSSES, DEFAULT_L2, LOSSES
+from nn.train import (
+    BINARY_LOSSES,
+    DEFAULT_L2,
+    LOSSES,
+    class_rule,
+    class_threshold,
+    loss_misfit,
+    predicted_class,
+)
 
 from . import outputs
 from .errors import Missing, Refused
@@ -90,8 +98,7 @@ def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str
         return False
     from .plots import plot_decision_boundary
 
-    threshold = 0.5 if loss == "mse" else 0.0  # mse reads one output as class 1 above 0.5
-    ax = plot_decision_boundary(model, X, y, threshold=threshold)
+    ax = plot_decision_boundary(model, X, y, threshold=class_threshold(loss))
     ax.set_title(title)
     png = io.BytesIO()
     ax.figure.savefig(png, format="png", dpi=110, bbox_inches="tight")
@@ -141,9 +148,10 @@ def _diverged(history: Any, model: Any, final_loss: float, args: argparse.Namesp
     return f"training diverged: {what}; try {hint}"
 
 
-def _default_loss(classes: int) -> str:
-    """hinge for two classes, cross_entropy for more (what --loss means when not given)."""
-    return "hinge" if classes <= 2 else "cross_entropy"
+def _default_loss(two_classes: bool) -> str:
+    """What --loss means when not given: hinge for two classes (data with two, a model
+    with one output), cross_entropy for more (one score per class)."""
+    return "hinge" if two_classes else "cross_entropy"
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -151,7 +159,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     outputs.check_empty_or_forced(out, args.force)
     X, y = DATASETS[args.data](seed=args.seed)
     classes = len(set(y.tolist()))
-    loss = args.loss or _default_loss(classes)
+    loss = args.loss or _default_loss(classes <= 2)
     if loss in BINARY_LOSSES and classes > 2:
         raise Refused(
             f"--loss {loss} separates two classes, but {args.data} has {classes}: "
@@ -214,27 +222,14 @@ def _loss_beside(model_path: Path) -> str | None:
 
 
 def _fits(loss: str, nout: int) -> str | None:
-    """Why ``loss`` cannot read a model with ``nout`` outputs, or None when it can."""
-    if loss in BINARY_LOSSES and nout != 1:
-        return (
-            f"reads one output (two classes), but the model has {nout} outputs: "
-            "use --loss cross_entropy or --loss multiclass_svm"
-        )
-    if loss not in BINARY_LOSSES and nout < 2:
-        return (
-            "reads one score per class, but the model has one output: "
-            "use --loss hinge or --loss mse"
-        )
-    return None
-
-
-def _reading(loss: str, predicted: int) -> str:
-    """How ``loss`` read the output as the class it predicted (as ``nn.predict`` does)."""
-    if loss == "hinge":
-        return "score > 0" if predicted == 1 else "score <= 0"
-    if loss == "mse":
-        return "output > 0.5" if predicted == 1 else "output <= 0.5"
-    return "the highest score"
+    """Why ``loss`` cannot read a model with ``nout`` outputs (``nn.train.loss_misfit``)
+    and the --loss to use instead, or None when it can."""
+    why = loss_misfit(loss, nout)
+    if why is None:
+        return None
+    if loss in BINARY_LOSSES:
+        return f"{why}: use --loss cross_entropy or --loss multiclass_svm"
+    return f"{why}: use --loss hinge or --loss mse"
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -251,16 +246,17 @@ def cmd_predict(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise Refused(" ".join(str(e).split())) from None
     scores = [float(v) for v in out] if isinstance(out, (list, tuple)) else [float(out)]
-    if args.loss is not None and _fits(args.loss, len(scores)) is not None:
-        raise Refused(f"--loss {args.loss}: {_fits(args.loss, len(scores))}")
+    why = None if args.loss is None else _fits(args.loss, len(scores))
+    if why is not None:
+        raise Refused(f"--loss {args.loss}: {why}")
     beside = _loss_beside(path)
-    if beside is not None and _fits(beside, len(scores)) is not None:
+    if beside is not None and loss_misfit(beside, len(scores)) is not None:
         beside = None  # a history.json that belongs to another model
-    loss = args.loss or beside or ("hinge" if len(scores) == 1 else "cross_entropy")
-    predicted = int(nn.predict(model, [args.inputs], loss)[0])
+    loss = args.loss or beside or _default_loss(len(scores) == 1)
+    predicted = predicted_class(loss, scores)
     shown = ", ".join(number(s) for s in scores)
     print(f"output: {shown}" if len(scores) == 1 else f"scores: {shown}")
-    print(f"class: {predicted}  ({loss}: {_reading(loss, predicted)})")
+    print(f"class: {predicted}  ({loss}: {class_rule(loss, len(scores), predicted)})")
     return 0
 
 

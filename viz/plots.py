@@ -46,6 +46,8 @@ def predict_classes(
 ) -> list[int]:
     """Class ids for ``points``: one output -> 1 where score > threshold (0 for
     hinge-style ±1 labels, 0.5 for mse on 0/1), several outputs -> argmax of the scores."""
+    # The rule of nn.train.predicted_class, with the loss given as its threshold
+    # (nn.train.class_threshold): the plots stay loss-agnostic.
     return [
         int(r[0] > threshold) if len(r) == 1 else max(range(len(r)), key=r.__getitem__)
         for r in class_scores(model, points)
