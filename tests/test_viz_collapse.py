@@ -83,3 +83,15 @@ def test_twenty_thousand_node_mlp_graph_collapses_or_says_how_many_nodes():
     # with room for the folded picture, it draws
     src = viz.to_dot(total, max_nodes=10_000)
     assert len(drawn_nodes(src)) < 10_000
+
+
+def test_a_neuron_applied_to_several_samples_numbers_its_copies():
+    from nn import MLP
+
+    model = MLP(2, [12, 12, 1], seed=0)
+    loss = sum((1 - model(x)).relu() for x in ([0.5, -0.2], [0.1, 0.9]))
+    source = viz.to_dot(loss)
+    assert "<b>layers.0.neurons.3 #1</b>" in source and "<b>layers.0.neurons.3 #2</b>" in source
+    assert "<b>layers.0.neurons.3</b>" not in source
+    one = viz.to_dot((1 - model([0.5, -0.2])).relu(), max_nodes=100)
+    assert " #1</b>" not in one  # a single sample needs no numbers

@@ -154,13 +154,18 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
     if title:
         lines.append(f"  labelloc=t; labeljust=l; label=<{title}>;")
     name = {v: f"v{index[v]}" for v in order}
+    # the same neuron applied to several samples: number its copies #1, #2, ...
+    copies = Counter(v.label for v in set(owner.values()))
+    seen_copies: Counter[str] = Counter()
     for v in order:
         if v in owner and owner[v] is not v:
             continue
         i = index[v]
         if v in owner:
             name[v] = f"n{i}"
-            lines.append(f"  n{i} [{neuron_label(v, grads, known, opts)}];")
+            seen_copies[v.label] += 1
+            copy = seen_copies[v.label] if copies[v.label] > 1 else None
+            lines.append(f"  n{i} [{neuron_label(v, grads, known, opts, copy)}];")
             continue
         lines.append(f"  v{i} [{value_label(v, root, grads, known, opts, v is hot)}];")
         if v.parents:

@@ -132,9 +132,13 @@ def _activation(op: str) -> str:
     return {"+": "linear", "max": "maxout"}.get(op, op)
 
 
-def neuron_label(v, grads, known, opts: Options) -> str:
+def neuron_label(v, grads, known, opts: Options, copy: int | None = None) -> str:
+    """A folded neuron: its path, its activation, and its output's data and grad;
+    ``copy`` numbers the same neuron applied to several samples (#1, #2, ...)."""
     fill, border = COLOURS["neuron"]
     name = abbreviate(v.label) if opts.abbreviate else v.label
+    if copy is not None:
+        name = f"{name} #{copy}"
     return (
         f'shape=plain, label=<<table style="rounded" border="1" cellborder="0" '
         f'cellspacing="0" cellpadding="5" bgcolor="{fill}" color="{border}"><tr>'
