@@ -91,12 +91,16 @@ def make_xor(n: int = 100, noise: float = 0.1, seed: int | None = 0):
     return _finish([np.concatenate(parts[:2]), np.concatenate(parts[2:])], rng, noise)
 
 
-def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.1, seed: int | None = 0):
-    """`classes` interleaved spiral arms (CS231n's spiral data), radius 0 to 1."""
+def _k_classes(n: Any, classes: Any, noise: Any, seed: Any):
+    """The checked arguments of a data set of ``classes`` classes, and its generator."""
     classes = _check_classes(classes)
     n = _check_n(n, classes, "one point per class")
-    noise = check_finite_nonneg("noise", noise)
-    rng = _rng(seed)
+    return classes, n, check_finite_nonneg("noise", noise), _rng(seed)
+
+
+def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.1, seed: int | None = 0):
+    """`classes` interleaved spiral arms (CS231n's spiral data), radius 0 to 1."""
+    classes, n, noise, rng = _k_classes(n, classes, noise, seed)
     parts = []
     for k, count in enumerate(_split(n, classes)):
         r = np.linspace(0.0, 1.0, count)
@@ -110,10 +114,7 @@ def make_blobs(n: int = 150, classes: int = 3, noise: float = 0.5, seed: int | N
 
     Linearly separable for small noise: the linear classifier's home ground.
     """
-    classes = _check_classes(classes)
-    n = _check_n(n, classes, "one point per class")
-    noise = check_finite_nonneg("noise", noise)
-    rng = _rng(seed)
+    classes, n, noise, rng = _k_classes(n, classes, noise, seed)
     parts = []
     for k, count in enumerate(_split(n, classes)):
         angle = 2 * math.pi * k / classes

@@ -64,24 +64,23 @@ def _non_negative(text: str) -> float:
     return x
 
 
-def _seed(text: str) -> int:
+def _whole(text: str, minimum: int) -> int:
+    """A whole number of at least ``minimum``, or argparse's one-line refusal."""
     try:
         n = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be >= 0")
+    if n < minimum:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least {minimum}")
     return n
+
+
+def _seed(text: str) -> int:
+    return _whole(text, 0)
 
 
 def _count(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return n
+    return _whole(text, 1)
 
 
 def _hidden(text: str) -> list[int]:
