@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import autograd as ag
@@ -151,3 +152,124 @@ def l2(params: Iterable[Value]) -> Value:
     if not ps:
         return Value(0.0)
     return ag.dot(ps, ps)
+
+
+# -- what a loss name means: one row per loss ----------------------------------------
+
+ONE_OUTPUT = "one output (two classes)"  # what a loss reads from a model (LossSpec.reads)
+PER_CLASS = "one score per class"
+ANY_OUTPUT = "any output"  # a callable loss: the model's shape decides
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """What a loss name means, written once: `fit`, `predict`, `objective`, the plots
+    and the command line all read this row.
+
+    name        the name fit(loss=...) and ``chainrule train --loss`` take
+    function    the loss of this module, called as function(outputs, labels)
+    reads       ONE_OUTPUT, PER_CLASS or ANY_OUTPUT: which outputs of a model it reads
+    targets     the label each class id becomes (hinge: class 0 -> -1, class 1 -> +1);
+                None: the class ids themselves
+    threshold   one output: above it, the output reads as class 1 (else class 0);
+                several outputs read as the arg-max (the first on ties)
+    output_word how the class rule names a one-output model's output ("score > 0")
+    default     the loss the command line takes, for data that suits what it reads
+    """
+
+    name: str
+    function: Callable[..., Value]
+    reads: str
+    targets: tuple[int, ...] | None = None
+    threshold: float = 0.0
+    output_word: str = "score"
+    default: bool = False
+
+    def misfit(self, nout: int) -> str | None:
+        """Why this loss cannot read a model with `nout` outputs, or None when it can."""
+        needed = {ONE_OUTPUT: nout == 1, PER_CLASS: nout >= 2, ANY_OUTPUT: nout >= 1}
+        if needed[self.reads]:
+            return None
+        outputs = "one output" if nout == 1 else f"{nout} outputs"
+        return f"reads {self.reads}, but the model has {outputs}"
+
+    def outputs_for(self, classes: int) -> int | None:
+        """How many outputs a model needs for this loss to tell `classes` classes apart
+        (one, or one per class); None when it cannot (one output, more than two classes)."""
+        if self.reads == ONE_OUTPUT:
+            return 1 if classes <= 2 else None
+        return classes
+
+    def predicted_class(self, scores: Sequence[float]) -> int:
+        """The class this loss reads from a model's output(s): one output -> 1 where it
+        is above `threshold`, else 0; several -> the arg-max (the first on ties)."""
+        if len(scores) == 1 or self.reads == ONE_OUTPUT:
+            return 1 if scores[0] > self.threshold else 0
+        return max(range(len(scores)), key=scores.__getitem__)
+
+    def class_rule(self, nout: int, predicted: int) -> str:
+        """`predicted_class`'s rule in words, for a model with `nout` outputs read as
+        class `predicted`: "score > 0", "output <= 0.5", "the highest score"."""
+        if nout == 1 or self.reads == ONE_OUTPUT:
+            sign = ">" if predicted == 1 else "<="
+            return f"{self.output_word} {sign} {self.threshold:g}"
+        return "the highest score"
+
+    def data_loss(self, outputs: list[Any], class_ids: list[int]) -> Value:
+        """The loss of a batch's model outputs against its class ids, each id mapped to
+        the label this loss reads (`targets`)."""
+        labels = class_ids if self.targets is None else [self.targets[c] for c in class_ids]
+        result = self.function(outputs, labels)
+        if not isinstance(result, Value):
+            raise TypeError(f"the loss callable returned {type(result).__name__}, expected a Value")
+        return result
+
+
+LOSSES: dict[str, LossSpec] = {
+    spec.name: spec
+    for spec in (
+        LossSpec("hinge", hinge, ONE_OUTPUT, targets=(-1, 1), default=True),
+        LossSpec("mse", mse, ONE_OUTPUT, threshold=0.5, output_word="output"),
+        LossSpec("cross_entropy", cross_entropy, PER_CLASS, default=True),
+        LossSpec("multiclass_svm", multiclass_svm, PER_CLASS),
+    )
+}
+"""Every loss `fit` knows by name: adding one is its function above and one row here."""
+
+
+def custom(function: Callable[..., Value] | None) -> LossSpec:
+    """The row for a loss given as a callable ``(outputs, class_ids) -> Value``: it reads
+    any model with an output, and its predictions follow the model's shape (score > 0
+    for one output, else the arg-max). None: no loss, only that class rule (the plots)."""
+    name = getattr(function, "__name__", "custom loss")
+    return LossSpec(name, function, ANY_OUTPUT)  # type: ignore[arg-type]
+
+
+def lookup(loss: str | Callable[..., Value] | LossSpec) -> LossSpec:
+    """The row of a loss name (or the row itself); a callable -> its `custom` row.
+
+    An unknown name or anything else -> ValueError listing the names.
+    """
+    if isinstance(loss, LossSpec):
+        return loss
+    names = ", ".join(LOSSES)
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; expected one of {names}")
+        return LOSSES[loss]
+    if callable(loss):
+        return custom(loss)
+    raise ValueError(f"loss must be one of {names} or a callable, got {loss!r}")
+
+
+def fitting(nout: int) -> list[str]:
+    """The loss names that can read a model with `nout` outputs (hints name them)."""
+    return [
+        name for name, spec in LOSSES.items() if spec.reads != ANY_OUTPUT and not spec.misfit(nout)
+    ]
+
+
+def default_loss(nout: int) -> str:
+    """The loss the command line takes when none is given, for a model with `nout`
+    outputs: the first default row that reads it (hinge for one, cross_entropy else)."""
+    return next(name for name in fitting(nout) if LOSSES[name].default)

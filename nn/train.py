@@ -1,25 +1,19 @@
 """fit(): train a model on (X, y) with a named loss, and record a History.
 
 One epoch = one pass over the data in (mini-)batches. Each step: forward over the
-batch, loss (+ l2 · Σp²), backward, optimiser step. The labels the loss sees and the
-class a score means depend on the loss:
-
-    hinge           one output; class 1 -> +1, class 0 -> -1; predicts score > 0
-    mse             one output; target = the class id (0 or 1); predicts output > 0.5
-    cross_entropy   one score per class; predicts the arg-max
-    multiclass_svm  one score per class; predicts the arg-max
-
+batch, loss (+ l2 · Σp²), backward, optimiser step. What a loss name means — which
+outputs it reads, the labels it sees and the class a score means — is its row in
+`losses.LOSSES` (a `losses.LossSpec`), read by `fit`, `predict` and `objective` alike
+(hinge: one output, class 1 -> +1 and class 0 -> -1, predicts score > 0).
 A callable loss gets ``(outputs, labels)`` (model outputs of the batch, int class ids)
 and its predictions follow the model's shape: score > 0 for one output, else arg-max.
-The rules are written once each: `loss_misfit` (which output counts a loss reads),
-`predicted_class` and `class_rule` (the class it reads, and that rule in words).
 Accuracy needs no extra forward pass (see `History`); `predict` runs under `no_grad`.
 `objective` is the number fit minimises, for the model as it is now, on any (X, y).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +22,7 @@ import numpy as np
 from autograd import Value, no_grad
 
 from . import losses
+from .losses import LossSpec
 from .module import Module
 from .optim import SGD
 from .validate import check_finite_nonneg, check_positive_int, check_X, check_y
@@ -48,8 +43,6 @@ def _progress_bar():
     return tqdm
 
 
-LOSSES = ("hinge", "mse", "cross_entropy", "multiclass_svm")
-BINARY_LOSSES = ("hinge", "mse")  # one output; the others read one score per class
 DEFAULT_L2 = 1e-4  # fit's and objective's weight of the L2 penalty l2·Σp²
 
 
@@ -80,48 +73,17 @@ def _scores(out: Any) -> list[float]:
     return [float(out)]
 
 
-def class_threshold(loss: str | Callable[..., Value]) -> float:
-    """Above it, a one-output model's output reads as class 1: 0.5 for mse (0/1
-    targets), 0 for every other loss (hinge's ±1)."""
-    return 0.5 if loss == "mse" else 0.0
-
-
-def predicted_class(loss: str | Callable[..., Value], scores: Sequence[float]) -> int:
-    """The class `loss` reads from a model's output(s): one output (or mse) -> 1 where
-    it is above `class_threshold(loss)`, else 0; several -> the arg-max (first on ties)."""
-    if len(scores) == 1 or loss == "mse":
-        return 1 if scores[0] > class_threshold(loss) else 0
-    return max(range(len(scores)), key=scores.__getitem__)
-
-
-def class_rule(loss: str | Callable[..., Value], nout: int, predicted: int) -> str:
-    """`predicted_class`'s rule in words, for a model with `nout` outputs that was read
-    as class `predicted`: "score > 0", "output <= 0.5", "the highest score"."""
-    if nout == 1 or loss == "mse":
-        word = "output" if loss == "mse" else "score"
-        return f"{word} {'>' if predicted == 1 else '<='} {class_threshold(loss):g}"
-    return "the highest score"
-
-
 def predict(model: Module, X: Any, loss: str | Callable[..., Value] = "hinge") -> np.ndarray:
-    """Class ids the model assigns to the rows of X, as `fit` reads them for `loss`.
+    """Class ids the model assigns to the rows of X, as `fit` reads them for `loss`
+    (its row's class rule, `losses.LossSpec.predicted_class`).
 
     Runs under `no_grad`: no graph is built, however many points (a decision-boundary
     grid) are asked for.
     """
+    spec = losses.lookup(loss)
     rows = check_X(X).tolist()
     with no_grad():
-        return np.array([predicted_class(loss, _scores(model(r))) for r in rows], dtype=int)
-
-
-def _check_loss(loss: Any) -> str | Callable[..., Value]:
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)}")
-        return loss
-    if callable(loss):
-        return loss
-    raise ValueError(f"loss must be one of {', '.join(LOSSES)} or a callable, got {loss!r}")
+        return np.array([spec.predicted_class(_scores(model(r))) for r in rows], dtype=int)
 
 
 def _count_outputs(model: Module, row: list[float]) -> int:
@@ -129,52 +91,21 @@ def _count_outputs(model: Module, row: list[float]) -> int:
         return len(_scores(model(row)))
 
 
-def _data_loss(loss: str | Callable[..., Value], outs: list[Any], y: list[int]) -> Value:
-    """The data loss of outputs `outs` against class ids `y`, labels mapped as `loss` reads
-    them (the table above): the one place a loss name becomes a function of `losses`."""
-    if loss == "hinge":
-        return losses.hinge(outs, [1 if c == 1 else -1 for c in y])
-    if loss == "mse":
-        return losses.mse([o[0] if isinstance(o, list) else o for o in outs], y)
-    if loss == "cross_entropy":
-        return losses.cross_entropy(outs, y)
-    if loss == "multiclass_svm":
-        return losses.multiclass_svm(outs, y)
-    result = loss(outs, y)  # type: ignore[operator]
-    if not isinstance(result, Value):
-        raise TypeError(f"the loss callable returned {type(result).__name__}, expected a Value")
-    return result
-
-
 def _batch_objective(
-    loss: str | Callable[..., Value], outs: list[Any], y: list[int], l2: float, params: list[Value]
+    spec: LossSpec, outs: list[Any], y: list[int], l2: float, params: list[Value]
 ) -> Value:
     """Data loss + l2·Σp² over `params`: what one step of `fit` minimises."""
-    value = _data_loss(loss, outs, y)
+    value = spec.data_loss(outs, y)
     if l2:
         value = value + l2 * losses.l2(params)
     return value
 
 
-def loss_misfit(loss: str | Callable[..., Value], nout: int) -> str | None:
-    """Why `loss` cannot read a model with `nout` outputs, or None when it can.
-
-    hinge and mse read one output (two classes); cross_entropy and multiclass_svm one
-    score per class (two or more); a callable loss reads any model with an output.
-    """
-    outputs = "one output" if nout == 1 else f"{nout} outputs"
-    if loss in BINARY_LOSSES:
-        return None if nout == 1 else f"reads one output (two classes), but the model has {outputs}"
-    if nout < (1 if callable(loss) else 2):
-        return f"reads one score per class, but the model has {outputs}"
-    return None
-
-
-def _check_labels(loss: str | Callable[..., Value], nout: int, y: Any, n: int) -> list[int]:
-    """y as n class ids, once the model's `nout` outputs are known to suit `loss`."""
-    why = loss_misfit(loss, nout)
+def _check_labels(spec: LossSpec, nout: int, y: Any, n: int) -> list[int]:
+    """y as n class ids, once the model's `nout` outputs are known to suit the loss."""
+    why = spec.misfit(nout)
     if why is not None:
-        raise ValueError(f"loss {loss!r} {why}")
+        raise ValueError(f"loss {spec.name!r} {why}")
     return check_y(y, n, 2 if nout == 1 else nout).tolist()
 
 
@@ -192,12 +123,12 @@ def objective(
     it is now (`History.loss` is measured before each update). Returns the Value, so a
     backward pass works; under `no_grad` it is just the number.
     """
-    loss = _check_loss(loss)
+    spec = losses.lookup(loss)
     l2 = check_finite_nonneg("l2", l2)
     Xa = check_X(X)
     outs = [model(r) for r in Xa.tolist()]
-    labels = _check_labels(loss, len(_scores(outs[0])), y, Xa.shape[0])
-    return _batch_objective(loss, outs, labels, l2, model.parameters())
+    labels = _check_labels(spec, len(_scores(outs[0])), y, Xa.shape[0])
+    return _batch_objective(spec, outs, labels, l2, model.parameters())
 
 
 def fit(
@@ -224,7 +155,7 @@ def fit(
     in an order drawn from `seed`. l2 adds l2·Σp² over model.parameters() to the loss.
     progress shows a tqdm bar with the latest loss and accuracy.
     """
-    loss = _check_loss(loss)
+    spec = losses.lookup(loss)
     Xa = check_X(X)
     n = Xa.shape[0]
     epochs = check_positive_int("epochs", epochs)
@@ -235,7 +166,7 @@ def fit(
         lr_end = check_finite_nonneg("lr_end", lr_end)
     rows = Xa.tolist()
     nout = _count_outputs(model, rows[0])  # also checks the model takes d inputs
-    labels = _check_labels(loss, nout, y, n)
+    labels = _check_labels(spec, nout, y, n)
 
     params = model.parameters()
     if optimizer is None:
@@ -257,12 +188,12 @@ def fit(
             batch_labels = [labels[i] for i in batch]
             optimizer.zero_grad()
             outs = [model(rows[i]) for i in batch]
-            value = _batch_objective(loss, outs, batch_labels, l2, params)
+            value = _batch_objective(spec, outs, batch_labels, l2, params)
             value.backward()
             optimizer.step()
             total += value.data * len(batch)
             # accuracy from this forward pass's numbers: no second pass, no graph
-            read = (predicted_class(loss, _scores(o)) for o in outs)
+            read = (spec.predicted_class(_scores(o)) for o in outs)
             correct += sum(c == label for c, label in zip(read, batch_labels))
         history.loss.append(total / n)
         history.accuracy.append(correct / n)

@@ -5,6 +5,7 @@ import math
 import pytest
 
 import autograd as ag
+import nn
 from autograd import Value
 from nn import losses
 
@@ -148,3 +149,63 @@ def test_one_sample_losses_have_no_sum_of_one_term_and_no_division_by_one():
         ), ops
     assert losses.hinge([s[0]], [1]).data == pytest.approx(0.7)
     assert losses.multiclass_svm([s[:2]], [0]).data == pytest.approx(0.5)
+
+
+# -- the loss table ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("loss", "scores", "cls", "rule"),
+    [
+        ("hinge", [0.3], 1, "score > 0"),
+        ("hinge", [0.0], 0, "score <= 0"),
+        ("mse", [0.5], 0, "output <= 0.5"),
+        ("mse", [0.7], 1, "output > 0.5"),
+        ("cross_entropy", [0.1, 2.0, -1.0], 1, "the highest score"),
+        ("multiclass_svm", [3.0, 3.0, 1.0], 0, "the highest score"),
+        (lambda outs, y: outs, [-0.2], 0, "score <= 0"),
+    ],
+)
+def test_a_rows_predicted_class_is_the_class_predict_reads_and_class_rule_says_how(
+    loss, scores, cls, rule
+):
+    assert losses.lookup(loss).predicted_class(scores) == cls
+    assert losses.lookup(loss).class_rule(len(scores), cls) == rule
+    assert losses.lookup(loss).threshold == (0.5 if loss == "mse" else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("loss", "nout", "says"),
+    [
+        ("hinge", 1, None),
+        ("mse", 2, "reads one output (two classes), but the model has 2 outputs"),
+        ("cross_entropy", 3, None),
+        ("multiclass_svm", 1, "reads one score per class, but the model has one output"),
+        (lambda outs, y: outs, 1, None),
+    ],
+)
+def test_a_rows_misfit_says_why_the_loss_cannot_read_the_model(loss, nout, says):
+    assert losses.lookup(loss).misfit(nout) == says
+
+
+def test_adding_a_loss_is_one_row_that_fit_predict_and_hints_read(monkeypatch):
+    """A new row is all fit, predict and the command line's hints need."""
+    row = losses.LossSpec("hinge2", losses.hinge, losses.ONE_OUTPUT, targets=(-1, 1))
+    monkeypatch.setitem(losses.LOSSES, "hinge2", row)
+    X, y = nn.data.make_moons(20)
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, X, y, loss="hinge2", epochs=2, progress=False)
+    again = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, loss="hinge", epochs=2, progress=False)
+    assert history.loss == again.loss
+    assert (nn.predict(model, X, "hinge2") == nn.predict(model, X, "hinge")).all()
+    assert "hinge2" in losses.fitting(1) and "hinge2" not in losses.fitting(3)
+
+
+def test_the_default_loss_is_the_default_row_that_reads_the_model():
+    assert losses.default_loss(1) == "hinge"
+    assert losses.default_loss(3) == "cross_entropy"
+
+
+def test_an_unknown_loss_name_lists_the_rows():
+    with pytest.raises(ValueError, match="hinge, mse, cross_entropy, multiclass_svm"):
+        losses.lookup("softmax")

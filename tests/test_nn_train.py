@@ -268,37 +268,3 @@ def test_fit_takes_plain_nested_lists_as_well_as_arrays():
     fit(a, X, y, epochs=2, progress=False)
     fit(b, X.tolist(), y.tolist(), epochs=2, progress=False)
     assert a.state_dict() == b.state_dict()
-
-
-@pytest.mark.parametrize(
-    ("loss", "scores", "cls", "rule"),
-    [
-        ("hinge", [0.3], 1, "score > 0"),
-        ("hinge", [0.0], 0, "score <= 0"),
-        ("mse", [0.5], 0, "output <= 0.5"),
-        ("mse", [0.7], 1, "output > 0.5"),
-        ("cross_entropy", [0.1, 2.0, -1.0], 1, "the highest score"),
-        ("multiclass_svm", [3.0, 3.0, 1.0], 0, "the highest score"),
-        (lambda outs, y: outs, [-0.2], 0, "score <= 0"),
-    ],
-)
-def test_predicted_class_is_the_class_predict_reads_and_class_rule_says_how(
-    loss, scores, cls, rule
-):
-    assert nn.train.predicted_class(loss, scores) == cls
-    assert nn.train.class_rule(loss, len(scores), cls) == rule
-    assert nn.train.class_threshold(loss) == (0.5 if loss == "mse" else 0.0)
-
-
-@pytest.mark.parametrize(
-    ("loss", "nout", "says"),
-    [
-        ("hinge", 1, None),
-        ("mse", 2, "reads one output (two classes), but the model has 2 outputs"),
-        ("cross_entropy", 3, None),
-        ("multiclass_svm", 1, "reads one score per class, but the model has one output"),
-        (lambda outs, y: outs, 1, None),
-    ],
-)
-def test_loss_misfit_says_why_a_loss_cannot_read_the_model(loss, nout, says):
-    assert nn.train.loss_misfit(loss, nout) == says

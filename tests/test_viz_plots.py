@@ -160,8 +160,8 @@ def test_ties_between_scores_go_to_the_first_class_as_argmax_does():
     assert (margins > 0).tolist() == [[True, False, False], [False, True, False]]
 
 
-def test_threshold_moves_the_one_output_boundary():
+def test_the_losss_threshold_moves_the_one_output_boundary():
     model = lambda x: Value(x[0])  # noqa: E731 - a one-output "model": score = first coordinate
     points = [[0.2, 0.0], [0.7, 0.0]]
     assert viz.plots.predict_classes(model, points) == [1, 1]
-    assert viz.plots.predict_classes(model, points, threshold=0.5) == [0, 1]
+    assert viz.plots.predict_classes(model, points, loss="mse") == [0, 1]

@@ -21,7 +21,8 @@ import re
 import sys
 from collections.abc import Sequence
 
-from nn.train import DEFAULT_L2, LOSSES
+from nn.losses import LOSSES, default_loss
+from nn.train import DEFAULT_L2
 
 from .commands import (
     ACTIVATIONS,
@@ -153,10 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--loss",
-        choices=LOSSES,
+        choices=list(LOSSES),
         default=None,
-        help="loss function (default: hinge for two-class data (moons, circles, xor), "
-        "cross_entropy for multi-class data (blobs, spirals))",
+        help=f"loss function (default: {default_loss(1)} for two-class data (moons, circles, "
+        f"xor), {default_loss(3)} for multi-class data (blobs, spirals))",
     )
     p.add_argument(
         "--epochs", type=_count, default=100, help="passes over the data (default: %(default)s)"
@@ -184,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("predict", help="a saved model's output at one point")
     p.add_argument("model", help="a model.json written by train (or demo's moons.json)")
     p.add_argument("inputs", nargs="+", type=_finite, metavar="x", help="e.g. 0.5 -0.2")
-    p.add_argument("--loss", choices=LOSSES, help="how to read the output as a class")
+    p.add_argument("--loss", choices=list(LOSSES), help="how to read the output as a class")
     p.set_defaults(run=cmd_predict)
     if hasattr(p, "_negative_number_matcher"):  # read -1e-3 as a number, as Python 3.13 does
         p._negative_number_matcher = re.compile(r"^-\.?\d")

@@ -20,15 +20,8 @@ from typing import Any
 
 import nn
 from autograd import Value, detect_anomaly, no_grad
-from nn.train import (
-    BINARY_LOSSES,
-    DEFAULT_L2,
-    LOSSES,
-    class_rule,
-    class_threshold,
-    loss_misfit,
-    predicted_class,
-)
+from nn.losses import LOSSES, default_loss, fitting
+from nn.train import DEFAULT_L2
 
 from . import outputs
 from .errors import Missing, Refused
@@ -98,7 +91,7 @@ def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str
         return False
     from .plots import plot_decision_boundary
 
-    ax = plot_decision_boundary(model, X, y, threshold=class_threshold(loss))
+    ax = plot_decision_boundary(model, X, y, loss=loss)
     ax.set_title(title)
     png = io.BytesIO()
     ax.figure.savefig(png, format="png", dpi=110, bbox_inches="tight")
@@ -148,10 +141,9 @@ def _diverged(history: Any, model: Any, final_loss: float, args: argparse.Namesp
     return f"training diverged: {what}; try {hint}"
 
 
-def _default_loss(two_classes: bool) -> str:
-    """What --loss means when not given: hinge for two classes (data with two, a model
-    with one output), cross_entropy for more (one score per class)."""
-    return "hinge" if two_classes else "cross_entropy"
+def _use_instead(nout: int) -> str:
+    """The --loss options that read a model with ``nout`` outputs, as a hint."""
+    return " or ".join(f"--loss {name}" for name in fitting(nout))
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -159,13 +151,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     outputs.check_empty_or_forced(out, args.force)
     X, y = DATASETS[args.data](seed=args.seed)
     classes = len(set(y.tolist()))
-    loss = args.loss or _default_loss(classes <= 2)
-    if loss in BINARY_LOSSES and classes > 2:
+    spec = LOSSES[args.loss or default_loss(1 if classes == 2 else classes)]
+    loss = spec.name
+    nout = spec.outputs_for(classes)
+    if nout is None:
         raise Refused(
             f"--loss {loss} separates two classes, but {args.data} has {classes}: "
-            "use --loss cross_entropy or --loss multiclass_svm"
+            f"use {_use_instead(classes)}"
         )
-    nout = 1 if loss in BINARY_LOSSES else classes
     sizes = [*args.hidden, nout]
     model = nn.MLP(2, sizes, activation=args.activation, seed=args.seed)
     arch = "-".join(str(n) for n in [2, *sizes])
@@ -222,14 +215,10 @@ def _loss_beside(model_path: Path) -> str | None:
 
 
 def _fits(loss: str, nout: int) -> str | None:
-    """Why ``loss`` cannot read a model with ``nout`` outputs (``nn.train.loss_misfit``)
-    and the --loss to use instead, or None when it can."""
-    why = loss_misfit(loss, nout)
-    if why is None:
-        return None
-    if loss in BINARY_LOSSES:
-        return f"{why}: use --loss cross_entropy or --loss multiclass_svm"
-    return f"{why}: use --loss hinge or --loss mse"
+    """Why ``loss`` cannot read a model with ``nout`` outputs and the --loss to use
+    instead, or None when it can."""
+    why = LOSSES[loss].misfit(nout)
+    return None if why is None else f"{why}: use {_use_instead(nout)}"
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -250,13 +239,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if why is not None:
         raise Refused(f"--loss {args.loss}: {why}")
     beside = _loss_beside(path)
-    if beside is not None and loss_misfit(beside, len(scores)) is not None:
+    if beside is not None and LOSSES[beside].misfit(len(scores)) is not None:
         beside = None  # a history.json that belongs to another model
-    loss = args.loss or beside or _default_loss(len(scores) == 1)
-    predicted = predicted_class(loss, scores)
+    loss = LOSSES[args.loss or beside or default_loss(len(scores))]
+    predicted = loss.predicted_class(scores)
     shown = ", ".join(number(s) for s in scores)
     print(f"output: {shown}" if len(scores) == 1 else f"scores: {shown}")
-    print(f"class: {predicted}  ({loss}: {class_rule(loss, len(scores), predicted)})")
+    print(f"class: {predicted}  ({loss.name}: {loss.class_rule(len(scores), predicted)})")
     return 0
 
 

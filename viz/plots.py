@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from autograd import OPS, Value, no_grad
+from nn.losses import LossSpec, custom, lookup
 
 PLOTTED = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "step")  # by default
 CLASS_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2")
@@ -41,17 +42,17 @@ def class_scores(model: Any, points: Sequence[Sequence[float]]) -> list[list[flo
     return rows
 
 
-def predict_classes(
-    model: Any, points: Sequence[Sequence[float]], threshold: float = 0.0
-) -> list[int]:
-    """Class ids for ``points``: one output -> 1 where score > threshold (0 for
-    hinge-style ±1 labels, 0.5 for mse on 0/1), several outputs -> argmax of the scores."""
-    # The rule of nn.train.predicted_class, with the loss given as its threshold
-    # (nn.train.class_threshold): the plots stay loss-agnostic.
-    return [
-        int(r[0] > threshold) if len(r) == 1 else max(range(len(r)), key=r.__getitem__)
-        for r in class_scores(model, points)
-    ]
+def predict_classes(model: Any, points: Sequence[Sequence[float]], loss: Any = None) -> list[int]:
+    """Class ids for ``points``, read by ``loss``'s class rule (its row in
+    ``nn.losses.LOSSES``: hinge's score > 0, mse's output > 0.5, the arg-max for
+    cross_entropy); None: by the model's shape (one output: score > 0; else arg-max)."""
+    rule = _class_rule(loss)
+    return [rule.predicted_class(r) for r in class_scores(model, points)]
+
+
+def _class_rule(loss: Any) -> LossSpec:
+    """The loss row whose class rule the picture draws (None: the model's shape decides)."""
+    return custom(None) if loss is None else lookup(loss)
 
 
 def _class_margins(scores, threshold: float = 0.0):
@@ -89,13 +90,14 @@ def _tie(values) -> float:
 
 
 def plot_decision_boundary(
-    model: Any, X: Any, y: Any, ax: Any = None, *, resolution: int = 70, threshold: float = 0.0
+    model: Any, X: Any, y: Any, ax: Any = None, *, resolution: int = 70, loss: Any = None
 ):
     """Colour the plane by the model's predicted class and scatter the data on top.
 
-    model(x) takes 2 numbers and returns one Value (class 1 where score > ``threshold``:
-    0 for hinge-style models and perceptrons, 0.5 for mse on 0/1 labels) or a list of
-    scores (argmax). The scores are evaluated on a ``resolution`` × ``resolution`` grid
+    model(x) takes 2 numbers and returns one Value or a list of scores; ``loss`` (a name
+    of ``nn.losses.LOSSES``, or None for the model's shape) says how they read as a
+    class: class 1 where score > 0 (hinge, perceptrons) or output > 0.5 (mse), else
+    the arg-max. The scores are evaluated on a ``resolution`` × ``resolution`` grid
     under ``no_grad`` and each class's region is drawn as a contour of its winning
     margin, so the boundary is smooth, not a staircase of grid cells. Returns the Axes.
     """
@@ -115,7 +117,7 @@ def plot_decision_boundary(
     ys = np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    margins = _class_margins(np.array(class_scores(model, grid)), threshold)
+    margins = _class_margins(np.array(class_scores(model, grid)), _class_rule(loss).threshold)
     k = max(margins.shape[1], int(y.max()) + 1)
     colours = [CLASS_COLOURS[c % len(CLASS_COLOURS)] for c in range(k)]
     for c in range(margins.shape[1]):
