@@ -1,10 +1,11 @@
-"""What ``chainrule``'s subcommands do: ``graph``, ``train``, ``predict`` and ``demo``.
+"""``chainrule train`` and ``chainrule predict``: an MLP on a toy 2-D data set, and a
+saved model's class at one point.
 
-Each ``cmd_*`` takes the parsed arguments and returns the exit status; it raises
-``Refused`` (or ``ExpressionError``) for input it refuses and ``Missing`` for what the
-environment lacks, and ``viz.cli.main`` turns those into a line on stderr. Every place a
-command writes to is checked before it writes anything, and every file is written whole
-or not at all: both through ``viz.outputs``.
+    chainrule train --out runs/moons [--data moons] [--hidden 16,16] [--loss hinge] ...
+    chainrule predict runs/moons/model.json 0.5 -0.2 [--loss hinge]
+
+What a loss name means (what it reads, its class rule, the default) is its row in
+``nn.losses.LOSSES``: the choices, defaults and hints here are read off the rows.
 """
 
 from __future__ import annotations
@@ -13,22 +14,19 @@ import argparse
 import io
 import json
 import math
-import shlex
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import nn
-from autograd import Value, detect_anomaly, no_grad
+from autograd import no_grad
 from nn.losses import LOSSES, default_loss, fitting
 from nn.train import DEFAULT_L2
 
-from . import outputs
-from .errors import Missing, Refused
-from .parse import parse, parse_inputs
-from .render import FIXES, GraphvizNotFound, draw_graph
-from .steps import animate
-from .table import gradient_table, number
+from . import arguments, outputs
+from .errors import Refused
+from .table import number
 
 DATASETS: dict[str, Callable[..., Any]] = {
     "moons": nn.data.make_moons,
@@ -40,43 +38,81 @@ DATASETS: dict[str, Callable[..., Any]] = {
 ACTIVATIONS = tuple(nn.activations.ACTIVATIONS)  # the names a model file can hold
 
 
-# -- graph ---------------------------------------------------------------------------
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``train`` and ``predict`` to the command line."""
+    p = sub.add_parser(
+        "train",
+        help="train an MLP on a toy 2-D data set",
+        description="Train an MLP on a toy 2-D data set; write model.json, history.json "
+        "and boundary.png into --out.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="an empty or new folder (required)")
+    p.add_argument(
+        "--data", choices=list(DATASETS), default="moons", help="data set (default: %(default)s)"
+    )
+    p.add_argument(
+        "--hidden",
+        type=arguments.layer_sizes,
+        default="16,16",
+        help="hidden layer sizes (default: 16,16)",
+    )
+    p.add_argument(
+        "--activation",
+        choices=ACTIVATIONS,
+        default="relu",
+        help="hidden layers' activation (default: %(default)s)",
+    )
+    p.add_argument(
+        "--loss",
+        choices=list(LOSSES),
+        default=None,
+        help=f"loss function (default: {default_loss(1)} for two-class data (moons, circles, "
+        f"xor), {default_loss(3)} for multi-class data (blobs, spirals))",
+    )
+    p.add_argument(
+        "--epochs",
+        type=arguments.count,
+        default=100,
+        help="passes over the data (default: %(default)s)",
+    )
+    p.add_argument(
+        "--lr", type=arguments.positive, default=1.0, help="learning rate (default: %(default)s)"
+    )
+    p.add_argument(
+        "--lr-end",
+        type=arguments.positive,
+        default=None,
+        help="decay lr linearly to this (default: none, lr stays constant)",
+    )
+    p.add_argument(
+        "--l2",
+        type=arguments.non_negative,
+        default=DEFAULT_L2,
+        help="L2 penalty (default: %(default)s)",
+    )
+    p.add_argument(
+        "--seed",
+        type=arguments.seed,
+        default=0,
+        help="data, weights and order (default: %(default)s)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty --out (default: a non-empty --out is refused)",
+    )
+    p.set_defaults(run=run_train)
+
+    p = sub.add_parser("predict", help="a saved model's output at one point")
+    p.add_argument("model", help="a model.json written by train (or demo's moons.json)")
+    p.add_argument("inputs", nargs="+", type=arguments.finite, metavar="x", help="e.g. 0.5 -0.2")
+    p.add_argument("--loss", choices=list(LOSSES), help="how to read the output as a class")
+    p.set_defaults(run=run_predict)
+    if hasattr(p, "_negative_number_matcher"):  # read -1e-3 as a number, as Python 3.13 does
+        p._negative_number_matcher = re.compile(r"^-\.?\d")
 
 
-def cmd_graph(args: argparse.Namespace) -> int:
-    """Parse, evaluate, backward, print the table, then draw (nothing written on refusal)."""
-    out = outputs.check_output_file(args.output, (".svg", ".png", ".dot"), "-o")
-    html = outputs.check_output_file(args.html, (".html", ".htm"), "--html")
-    expression = parse(args.expression)
-    built = expression.evaluate(parse_inputs(args.inputs))
-    root = built.root
-    try:
-        with detect_anomaly():
-            root.backward()
-    except FloatingPointError as e:
-        raise Refused(" ".join(str(e).split())) from None
-    files: list[tuple[Path, bytes]] = []  # everything rendered before anything is written
-    try:
-        if out is not None:
-            files.append((out, draw_graph(root, local=not args.no_local).encoded(out)))
-        if html is not None:
-            player = animate(root, local=not args.no_local)
-            files.append((html, player.html().encode("utf-8")))
-    except GraphvizNotFound:
-        raise Missing(f"{FIXES}; or write the DOT text: -o {Path(out or 'f').stem}.dot") from None
-    except ValueError as e:  # too many nodes to draw
-        raise Refused(" ".join(str(e).split())) from None
-    print(gradient_table(root, built.inputs))
-    outputs.write_all(files)
-    for path, _ in files:
-        print(f"wrote {path}")
-    return 0
-
-
-# -- train and predict ---------------------------------------------------------------
-
-
-def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str) -> bool:
+def save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str) -> bool:
     """Decision boundary to PNG with matplotlib's Agg; False when matplotlib is missing.
 
     The PNG is rendered into memory and written whole by ``outputs.write``.
@@ -89,7 +125,7 @@ def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str
     except ImportError:
         print(f"skipped {path.name}: plots need matplotlib: pip install chainrule[plot]")
         return False
-    from .plots import plot_decision_boundary
+    from viz.plots import plot_decision_boundary
 
     ax = plot_decision_boundary(model, X, y, loss=loss)
     ax.set_title(title)
@@ -100,7 +136,7 @@ def _save_boundary(model: Any, X: Any, y: Any, loss: str, path: Path, title: str
     return True
 
 
-def _train(
+def train(
     model: Any, X: Any, y: Any, *, loss: str, l2: float, **fit_args: Any
 ) -> tuple[Any, float, float]:
     """fit with a progress bar; returns the History and the trained model's loss and
@@ -146,9 +182,9 @@ def _use_instead(nout: int) -> str:
     return " or ".join(f"--loss {name}" for name in fitting(nout))
 
 
-def cmd_train(args: argparse.Namespace) -> int:
+def run_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    outputs.check_empty_or_forced(out, args.force)
+    outputs.check_out_dir(out, force=args.force)
     X, y = DATASETS[args.data](seed=args.seed)
     classes = len(set(y.tolist()))
     spec = LOSSES[args.loss or default_loss(1 if classes == 2 else classes)]
@@ -163,7 +199,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     model = nn.MLP(2, sizes, activation=args.activation, seed=args.seed)
     arch = "-".join(str(n) for n in [2, *sizes])
     print(f"training MLP {arch} ({args.activation}) on {args.data}, loss {loss}")
-    history, final_loss, accuracy = _train(
+    history, final_loss, accuracy = train(
         model, X, y, loss=loss, lr=args.lr, lr_end=args.lr_end, epochs=args.epochs,
         l2=args.l2, seed=args.seed,
     )  # fmt: skip
@@ -193,7 +229,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     outputs.write(out / "history.json", text)
     written = ["model.json", "history.json"]
     title = f"{args.data}: MLP {arch}, accuracy {accuracy:.2f}"
-    if _save_boundary(model, X, y, loss, out / "boundary.png", title):
+    if save_boundary(model, X, y, loss, out / "boundary.png", title):
         written.append("boundary.png")
     l2 = f" + L2 {args.l2:g}" if args.l2 else ""
     print(
@@ -221,7 +257,7 @@ def _fits(loss: str, nout: int) -> str | None:
     return None if why is None else f"{why}: use {_use_instead(nout)}"
 
 
-def cmd_predict(args: argparse.Namespace) -> int:
+def run_predict(args: argparse.Namespace) -> int:
     path = Path(args.model)
     try:
         model = nn.load(path)
@@ -246,64 +282,4 @@ def cmd_predict(args: argparse.Namespace) -> int:
     shown = ", ".join(number(s) for s in scores)
     print(f"output: {shown}" if len(scores) == 1 else f"scores: {shown}")
     print(f"class: {predicted}  ({loss.name}: {loss.class_rule(len(scores), predicted)})")
-    return 0
-
-
-# -- demo ----------------------------------------------------------------------------
-
-
-def lecture_graph() -> tuple[Value, dict[str, Value]]:
-    """The lecture's f = (x + y) * z at x=-2, y=5, z=-4, every node labelled."""
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f, {"x": x, "y": y, "z": z}
-
-
-def _shown(path: Path) -> str:
-    """``path`` as a command typed here would name it: relative to the working folder
-    when it lies under it, else as given."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    outputs.check_out_dir(out)
-    outputs.make_folder(out)
-    written = []
-    f, inputs = lecture_graph()
-    f.backward()
-    print("The lecture's graph f = (x + y) * z at x=-2, y=5, z=-4, after f.backward():")
-    print(gradient_table(f, inputs))
-    graph = draw_graph(f)
-    try:
-        outputs.save(out / "f.svg", graph.save)
-        written.append("f.svg  (the graph: upstream gradients on nodes, local ones on edges)")
-        outputs.save(out / "steps.html", animate(f).save)
-        written.append("steps.html  (backward, one chain-rule step at a time)")
-    except GraphvizNotFound:
-        outputs.save(out / "f.dot", graph.save)
-        written.append("f.dot  (DOT text of the graph)")
-        print(f"{FIXES} Then rerun for f.svg and steps.html")
-
-    print(f"\nTraining an MLP 2-16-16-1 on 100 two-moons points ({args.epochs} epochs):")
-    X, y = nn.data.make_moons(n=100, noise=0.1, seed=0)
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
-    _, _, accuracy = _train(
-        model, X, y, loss="hinge", lr=1.0, lr_end=0.1, epochs=args.epochs, l2=DEFAULT_L2
-    )
-    outputs.save(out / "moons.json", model.save)
-    command = f"chainrule predict {shlex.quote(_shown(out / 'moons.json'))} 0.5 -0.2"
-    written.append(f"moons.json  (the trained model: {command})")
-    title = f"moons: MLP 2-16-16-1, accuracy {accuracy:.2f}"
-    if _save_boundary(model, X, y, "hinge", out / "moons.png", title):
-        written.append("moons.png  (its decision boundary)")
-    print(f"final accuracy {accuracy:.3f} on the training set\n\nwrote into {out}/:")
-    for w in written:
-        print(f"  {w}")
     return 0

@@ -1,4 +1,4 @@
-"""How a refusal of ``viz.parse`` says what it refused and where.
+"""How the expression language (``viz.cli.expression``) says what it refused and where.
 
 ``describe`` names a refused ``ast`` node in words ("lambda", "comparisons", "the
 operator ~"); ``Source`` turns ``ast``'s UTF-8 byte offsets into the 1-based character
@@ -34,7 +34,13 @@ REFUSED = {  # node type -> how the refusal names it
     ast.AnnAssign: "annotated assignment",
 }
 
-OPERATOR_TEXT = {
+PYTHON_OPERATORS = {  # how Python writes each of its operators; which of them an
+    # expression may use is for the registered ops to say (``OpSpec.operator``)
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
     ast.FloorDiv: "//",
     ast.Mod: "%",
     ast.MatMult: "@",
@@ -43,6 +49,10 @@ OPERATOR_TEXT = {
     ast.BitAnd: "&",
     ast.BitOr: "|",
     ast.BitXor: "^",
+    ast.USub: "-",
+    ast.UAdd: "+",
+    ast.Invert: "~",
+    ast.Not: "not",
 }
 
 
@@ -56,7 +66,7 @@ def describe(node: ast.AST) -> str:
             return "complex numbers"
         return repr(v)
     if isinstance(node, ast.UnaryOp):
-        return "the operator " + ("not" if isinstance(node.op, ast.Not) else "~")
+        return f"the operator {PYTHON_OPERATORS[type(node.op)]}"
     for kind, words in REFUSED.items():
         if isinstance(node, kind):
             return words
@@ -71,6 +81,7 @@ class Source:
     def __init__(self, text: str, lead: str = "") -> None:
         """``text`` is what ``ast`` parsed; ``lead`` the whitespace stripped before it,
         so that positions count from the text as it was given."""
+        self.text = text
         self.lines = [s.encode("utf-8") for s in re.split(r"\r\n|\r|\n", text)]
         skipped = re.split(r"\r\n|\r|\n", lead)
         self.line_shift = len(skipped) - 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from autograd import Value, topo_order
-from autograd.apply import INFIX
 from viz.labels import fmt as number
 
 INLINE = 16  # an unnamed operand's description is written out up to this many characters
@@ -13,33 +12,29 @@ LISTED = 4  # an n-ary op shows at most this many operands, then …
 
 
 def _is_operator(v: Value) -> bool:
-    return v.op in INFIX or v.op.startswith("**") or v.op == "neg"
+    """Whether ``v`` is the output of an op written as an operator (``x + y``, ``-x``)."""
+    return v.spec is not None and v.spec.operator is not None
 
 
 def _describe(v: Value, names: Mapping[int, str]) -> str:
-    """An unnamed node in words: its op applied to its operands (``x + y``, ``tanh(·)``).
+    """An unnamed node in words, as its op writes itself (``OpSpec.write``): ``x + y``,
+    ``x**2``, ``tanh(·)``.
 
     An operand shows as its label, a constant as its number, an unnamed node as its own
-    description when that is short (bracketed inside an operator), else as ``·``.
+    description when that is short (bracketed inside an operator), else as ``·``; an
+    n-ary op lists at most LISTED operands.
     """
-    if not v.op:
+    if v.spec is None:
         return number(v.data)
     operands = []
     for p in v.parents:
         text = names.get(id(p), "·")
-        if not p.label and p.op and _is_operator(v) and _is_operator(p) and text != "·":
+        if not p.label and _is_operator(v) and _is_operator(p) and text != "·":
             text = f"({text})"
         operands.append(text)
-    tag = v.op
-    if tag in INFIX and len(operands) == 2:
-        return f"{operands[0]} {tag} {operands[1]}"
-    if tag.startswith("**"):
-        return f"{operands[0]}{tag}"
-    if tag == "neg":
-        return f"-{operands[0]}"
     if len(operands) > LISTED:
         operands = [*operands[: LISTED - 1], "…"]
-    return f"{tag.split('(')[0]}({', '.join(operands)})"
+    return v.spec.write(operands)
 
 
 def gradient_table(root: Value, inputs: Mapping[str, Value] | None = None) -> str:

@@ -1,7 +1,7 @@
 """Where the command line's files go: every place checked first, every file whole or none.
 
 A subcommand checks each place it will write to (``check_output_file``,
-``check_out_dir``, ``check_empty_or_forced``) before it computes or writes anything; a
+``check_out_dir``; both are ``check_writable``) before it computes or writes anything; a
 path that cannot be written is refused with ``Refused`` (one line naming the path and
 the reason, exit status 2), never a traceback. Files are then written through
 ``nn.files.write_atomic`` (``write``, ``write_all``) or a saver of their own (``save``),
@@ -29,24 +29,37 @@ def _reason(e: OSError) -> str:
     return e.strerror or one_line(e)
 
 
-def _check_folder(folder: Path, what: str) -> None:
-    """Refuse unless files can be created in ``folder`` (an existing directory).
+def check_writable(path: Path, what: str, *, folder: bool) -> None:
+    """Refuse ``path`` unless it can be written: the one writability check.
 
+    A file (``folder=False``): not a directory, in an existing folder that takes files.
+    A folder (``folder=True``): not a file; it takes files, or, when it does not exist
+    yet, the nearest folder above it that exists does (``make_folder`` makes the rest).
     ``os.access`` answers for permissions; a file created and dropped at once
     (``tempfile.TemporaryFile``, which leaves no name behind) answers for what it cannot
     see: a read-only file system, or a folder like /proc that takes no new files.
     """
-    if not folder.exists():
-        raise Refused(f"{what}: the folder {str(folder)!r} does not exist")
-    if not folder.is_dir():
-        raise Refused(f"{what}: {str(folder)!r} is not a directory")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise Refused(f"{what}: cannot write in {str(folder)!r}: permission denied")
     try:
-        with tempfile.TemporaryFile(dir=folder):
+        if path.exists() and path.is_dir() != folder:
+            raise Refused(
+                f"{what}: exists and is not a directory" if folder else f"{what}: is a directory"
+            )
+        place = path if folder else path.parent
+        while folder and not place.exists() and place != place.parent:
+            place = place.parent
+        if not place.exists():
+            raise Refused(f"{what}: the folder {str(place)!r} does not exist")
+        if not place.is_dir():
+            raise Refused(f"{what}: {str(place)!r} is not a directory")
+        if not os.access(place, os.W_OK | os.X_OK):
+            raise Refused(f"{what}: cannot write in {str(place)!r}: permission denied")
+    except OSError as e:  # e.g. a folder on the way that may not be searched
+        raise Refused(f"{what}: {_reason(e)}") from None
+    try:
+        with tempfile.TemporaryFile(dir=place):
             pass
     except OSError as e:
-        raise Refused(f"{what}: cannot write in {str(folder)!r}: {_reason(e)}") from None
+        raise Refused(f"{what}: cannot write in {str(place)!r}: {_reason(e)}") from None
 
 
 def check_output_file(text: str | None, suffixes: tuple[str, ...], flag: str) -> Path | None:
@@ -56,42 +69,19 @@ def check_output_file(text: str | None, suffixes: tuple[str, ...], flag: str) ->
     path = Path(text)
     if path.suffix.lower() not in suffixes:
         raise Refused(f"{flag} {text}: the file name must end in {', '.join(suffixes)}")
-    try:
-        if path.is_dir():
-            raise Refused(f"{flag} {text}: is a directory")
-    except OSError as e:
-        raise Refused(f"{flag} {text}: {_reason(e)}") from None
-    _check_folder(path.parent, f"{flag} {text}")
+    check_writable(path, f"{flag} {text}", folder=False)
     return path
 
 
-def check_out_dir(out: Path, flag: str = "--out") -> None:
-    """Refuse an output folder that is a file, or that cannot be made or written in."""
-    what = f"{flag} {out}"
+def check_out_dir(out: Path, force: bool = True) -> None:
+    """Refuse an output folder that is a file, or that cannot be made or written in;
+    unless ``force``, also one that holds files already."""
     try:
-        if out.exists():
-            if not out.is_dir():
-                raise Refused(f"{what}: exists and is not a directory")
-            _check_folder(out, what)
-            return
-        ancestor = out.parent  # the nearest folder that exists: mkdir creates the rest
-        while not ancestor.exists() and ancestor != ancestor.parent:
-            ancestor = ancestor.parent
-        _check_folder(ancestor, what)
-    except OSError as e:  # e.g. a folder on the way that may not be searched
-        raise Refused(f"{what}: {_reason(e)}") from None
-
-
-def check_empty_or_forced(out: Path, force: bool) -> None:
-    """Refuse a non-empty --out unless forced, and one that cannot be written (see above)."""
-    try:
-        if out.exists() and not out.is_dir():
-            raise Refused(f"--out {out}: exists and is not a directory")
-        if out.is_dir() and any(out.iterdir()) and not force:
+        if not force and out.is_dir() and any(out.iterdir()):
             raise Refused(f"--out {out}: the directory is not empty (add --force to overwrite)")
     except OSError as e:
         raise Refused(f"--out {out}: {_reason(e)}") from None
-    check_out_dir(out)
+    check_writable(out, f"--out {out}", folder=True)
 
 
 # -- writing ---------------------------------------------------------------------------
