@@ -1,5 +1,11 @@
-"""chainrule's engine: scalar Values, one rule per op, reverse-mode backward."""
+"""chainrule's engine: scalar Values, one rule per op, reverse-mode backward.
 
+Start reading at ``autograd/value.py``: it opens with the chain rule, written once
+(``chain_rule_steps``). The rules of the ops are ``autograd/ops.py``, one function each.
+These are the public names; ``nn`` and ``viz`` use nothing else.
+"""
+
+from autograd.forward import ENGINE_ERRORS
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.modes import detect_anomaly, is_grad_enabled, no_grad
 from autograd.ops import (
@@ -28,14 +34,19 @@ from autograd.ops import (
     tanh,
 )
 from autograd.registry import OPS, op
-from autograd.value import Value, topo_order
+from autograd.spec import OpSpec
+from autograd.value import ChainRuleStep, Value, chain_rule_steps, topo_order
 
 # ``from autograd import *`` leaves the builtins abs, max, min, pow and sum alone:
 # use ag.abs, ag.max, ag.min, ag.pow and ag.sum.
 __all__ = [
+    "ENGINE_ERRORS",
     "OPS",
+    "ChainRuleStep",
     "GradcheckError",
+    "OpSpec",
     "Value",
+    "chain_rule_steps",
     "add",
     "detect_anomaly",
     "div",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from autograd.apply import ENGINE_ERRORS
+from autograd.forward import ENGINE_ERRORS
 from autograd.modes import no_grad
 from autograd.value import Value, topo_order
 

@@ -2,11 +2,12 @@
 
 Each rule is the one place its op is written. Its docstring states the formula, the
 derivative and the kink rule; ``examples`` are points away from kinks where the generic
-gradient test checks it. The registry (``@op``) makes the Value method, the operator,
-the function of Values/numbers and the display tag from it.
+gradient test checks it; ``operator``/``dunders`` say which Python operator the op is.
+The registry (``@op``) makes the Value method, the operator, the function of
+Values/numbers and the display tag from it: adding an op touches this file alone.
 
 Rules raise ``ValueError`` (outside the domain), ``ZeroDivisionError`` (division by
-zero) or ``OverflowError`` (result too large); ``apply.failure`` adds the op and
+zero) or ``OverflowError`` (result too large); ``forward.failure`` adds the op and
 operands.
 """
 
@@ -22,6 +23,7 @@ from autograd.registry import OPS, bind_power_operators, op as _register
 op = functools.partial(_register, check_output=False)
 
 _ONES = (1.0, 1.0)
+_PAIRS = [(1.5, -2.0), (-0.3, 0.7)]  # where the binary arithmetic rules are checked
 
 
 def _exp(x: float) -> float:
@@ -34,25 +36,25 @@ def _exp(x: float) -> float:
 # -- binary arithmetic -----------------------------------------------------------------
 
 
-@op("add", tag="+", examples=[(1.5, -2.0), (-0.3, 0.7)])
+@op("add", tag="+", operator="+", dunders=("__add__", "__radd__"), examples=_PAIRS)
 def add(a: float, b: float):
     """a + b; local gradients 1 and 1."""
     return a + b, _ONES
 
 
-@op("sub", tag="-", examples=[(1.5, -2.0), (-0.3, 0.7)])
+@op("sub", tag="-", operator="-", dunders=("__sub__", "__rsub__"), examples=_PAIRS)
 def sub(a: float, b: float):
     """a - b; local gradients 1 and -1."""
     return a - b, (1.0, -1.0)
 
 
-@op("mul", tag="*", examples=[(1.5, -2.0), (-0.3, 0.7)])
+@op("mul", tag="*", operator="*", dunders=("__mul__", "__rmul__"), examples=_PAIRS)
 def mul(a: float, b: float):
     """a * b; local gradients b and a."""
     return a * b, (b, a)
 
 
-@op("div", tag="/", examples=[(1.5, -2.0), (-0.3, 0.7)])
+@op("div", tag="/", operator="/", dunders=("__truediv__", "__rtruediv__"), examples=_PAIRS)
 def div(a: float, b: float):
     """a / b; local gradients 1/b and -a/b². b = 0 -> ZeroDivisionError."""
     if b == 0.0:
@@ -61,7 +63,7 @@ def div(a: float, b: float):
     return a / b, (inv, -a * inv * inv)
 
 
-@op("pow", tag="**", examples=[(1.5, -2.0), (0.3, 0.7), (2.0, 3.0)])
+@op("pow", tag="**", operator="**", examples=[(1.5, -2.0), (0.3, 0.7), (2.0, 3.0)])
 def pow_(a: float, b: float):
     """a ** b with a Value exponent; local gradients b·a^(b-1) and a^b·ln a.
 
@@ -76,7 +78,7 @@ def pow_(a: float, b: float):
         raise OverflowError("result is too large for a float") from None
 
 
-@op("powc", tag="**{exponent}", examples=[(1.5,), (0.4,), (2.5,)])
+@op("powc", tag="**{exponent}", operator="**", examples=[(1.5,), (0.4,), (2.5,)])
 def powc(a: float, *, exponent: float = 2.0):
     """a ** c with a number exponent c (a static parameter); local gradient c·a^(c-1).
 
@@ -101,19 +103,19 @@ def powc(a: float, *, exponent: float = 2.0):
         raise OverflowError("result is too large for a float") from None
 
 
-bind_power_operators(OPS["pow"], OPS["powc"])
+bind_power_operators(OPS["pow"], OPS["powc"])  # x ** 2 is powc, x ** Value is pow
 
 
 # -- unary -----------------------------------------------------------------------------
 
 
-@op("neg", examples=[(1.5,), (-0.3,)])
+@op("neg", operator="-", dunders=("__neg__",), examples=[(1.5,), (-0.3,)])
 def neg(a: float):
     """-a; local gradient -1."""
     return -a, (-1.0,)
 
 
-@op("abs", examples=[(1.5,), (-0.3,)])
+@op("abs", dunders=("__abs__",), examples=[(1.5,), (-0.3,)])
 def abs_(a: float):
     """|a|; local gradient sign(a); at the kink abs'(0) = 0. NaN stays NaN."""
     if a > 0.0:

@@ -5,7 +5,9 @@ gradient ∂out/∂input per input. Keyword-only arguments are static parameters
 ``alpha``, an exponent), not graph inputs. From that one function ``@op`` makes
 
 - the function on Values or numbers (what the decorator returns, e.g. ``ag.tanh``),
-- the ``Value`` method (``x.tanh()``) and, where one applies, the operator (``x + y``),
+- the ``Value`` method (``x.tanh()``) and, where the op declares one, the Python
+  operator (``operator="+", dunders=("__add__", "__radd__")``): the engine binds the
+  dunders, the command line's parser accepts the symbol, tables and errors write it,
 - the display tag (``leaky_relu(α=0.1)``) that ``viz`` draws,
 - an entry in ``OPS``: the generic gradient test checks every built-in op there at its
   ``examples``, the command line's parser calls ops by these names, and each node keeps
@@ -23,21 +25,12 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from autograd.apply import apply_nary, is_operand, operand
+from autograd.forward import apply_nary, bind, is_operand, make_apply, operand
 from autograd.spec import OpSpec, Rule
 from autograd.value import Value
 
 OPS: dict[str, OpSpec] = {}
 """Every registered op by name, built-ins and user ops alike."""
-
-_DUNDERS = {
-    "add": ("__add__", "__radd__"),
-    "sub": ("__sub__", "__rsub__"),
-    "mul": ("__mul__", "__rmul__"),
-    "div": ("__truediv__", "__rtruediv__"),
-    "neg": ("__neg__",),
-    "abs": ("__abs__",),
-}
 
 
 def _signature(name: str, rule: Rule) -> tuple[int, dict[str, Any]]:
@@ -67,6 +60,8 @@ def op(
     sequences: int = 0,
     examples: Iterable[Sequence[float]] | None = None,
     check_output: bool = True,
+    operator: str | None = None,
+    dunders: Sequence[str] = (),
 ) -> Callable[[Rule], Callable]:
     """Register a rule ``f(floats..., *, static=default) -> (out, local_gradients)``.
 
@@ -75,6 +70,11 @@ def op(
     long sequences (``sum``: 1, ``dot``: 2). ``examples`` are input points away from
     kinks where the generic gradient test checks the rule; the default suits ops
     defined on all reals. A name already taken raises ValueError.
+
+    ``operator`` is the Python operator symbol the op is written with (``"+"``) and
+    ``dunders`` the ``Value`` methods that are it (``("__add__", "__radd__")``; a
+    ``__r...__`` method takes the number first): declaring them is all it takes for
+    ``x + y``, the command line's parser and every table to know the operator.
 
     What the rule returns is checked on every call (real numbers, stored as floats; one
     local gradient per input; a complex or other result is a TypeError naming the op).
@@ -105,13 +105,16 @@ def op(
             sequences,
             static,
             _examples(examples, arity, sequences),
+            operator,
+            tuple(dunders),
         )
+        spec.apply = make_apply(spec) if arity else None
         function = _make_function(spec)
         spec.function = function
         OPS[name] = spec
         if not sequences:
             setattr(Value, name, _make_method(spec))
-        for dunder in _DUNDERS.get(name, ()):
+        for dunder in spec.dunders:
             setattr(Value, dunder, _reflected(spec) if dunder.startswith("__r") else spec.apply)
         return function
 
@@ -171,20 +174,20 @@ def _make_function(spec: OpSpec) -> Callable[..., Value]:
                 raise TypeError(
                     f"{spec.name}() takes {spec.sequences} sequence(s), got {len(sequences)}"
                 )
-            return apply_nary(spec.bind(**static), sequences)
+            return apply_nary(bind(spec, **static), sequences)
 
     elif spec.arity == 1:
 
         def function(x: object, **static: Any) -> Value:
-            return spec.bind(**static).apply(operand(x))
+            return bind(spec, **static).apply(operand(x))
 
     else:
 
         def function(x: object, y: object, **static: Any) -> Value:
-            return spec.bind(**static).apply(operand(x), operand(y))
+            return bind(spec, **static).apply(operand(x), operand(y))
 
     function.__name__ = function.__qualname__ = spec.name
-    function.__doc__ = spec.rule.__doc__
+    function.__doc__ = spec.doc
     function.__wrapped__ = spec.rule  # type: ignore[attr-defined]
     return function
 
@@ -196,15 +199,15 @@ def _make_method(spec: OpSpec) -> Callable[..., Value]:
     if spec.arity == 1:
 
         def method(self: Value, **static: Any) -> Value:
-            return spec.bind(**static).apply(self)
+            return bind(spec, **static).apply(self)
 
     else:
 
         def method(self: Value, other: object, **static: Any) -> Value:
-            return spec.bind(**static).apply(self, operand(other))
+            return bind(spec, **static).apply(self, operand(other))
 
     method.__name__ = method.__qualname__ = spec.name
-    method.__doc__ = spec.rule.__doc__
+    method.__doc__ = spec.doc
     return method
 
 
@@ -229,7 +232,7 @@ def bind_power_operators(pow_spec: OpSpec, powc_spec: OpSpec) -> None:
             return pow_spec.apply(self, other)
         if not is_operand(other):
             return NotImplemented
-        return powc_spec.bind(exponent=other).apply(self)
+        return bind(powc_spec, exponent=other).apply(self)
 
     Value.__pow__ = __pow__  # type: ignore[method-assign]
     Value.__rpow__ = _reflected(pow_spec)  # type: ignore[attr-defined]

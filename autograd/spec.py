@@ -1,24 +1,23 @@
-"""OpSpec: one registered op — its rule, arity, static parameters and display tag.
+"""OpSpec: what one registered op is — plain data, declared once in its registration.
 
-A node stores the spec of the op that made it (``_op``): the drawing reads its tag, the
-gradient checker re-runs its rule, and ``apply`` is the op's forward on Values. Ops
-with static parameters (an ``alpha``, an exponent) get one bound spec per setting,
-tagged with it (``leaky_relu(α=0.1)``, ``**2``).
+A node stores the spec of the op that made it (``Value.spec``): a drawing reads its
+tag, a table or an error message writes the node with ``write``, the command line's
+parser knows an operator by ``operator``, and the gradient checker re-runs its rule
+with ``evaluate``. Ops with static parameters (an ``alpha``, an exponent) get one bound
+spec per setting (``autograd.forward.bind``), tagged with it (``leaky_relu(α=0.1)``,
+``**2``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
-
-from autograd.apply import make_apply
-from autograd.value import Value, as_float
 
 Rule = Callable[..., tuple[float, Sequence[float]]]
 
 _SYMBOLS = {"alpha": "α", "beta": "β"}
-_BOUND_CACHE_LIMIT = 4096
 
 
 def format_number(x: float) -> str:
@@ -29,7 +28,7 @@ def format_number(x: float) -> str:
     return repr(x)
 
 
-def _tag(template: str, name: str, values: dict[str, float]) -> str:
+def bound_tag(template: str, name: str, values: dict[str, float]) -> str:
     """The display tag of an op with static parameters: 'leaky_relu(α=0.1)', '**2'."""
     shown = {k: format_number(v) for k, v in values.items()}
     if "{" in template:  # a template such as "**{exponent}"
@@ -37,84 +36,55 @@ def _tag(template: str, name: str, values: dict[str, float]) -> str:
     return f"{name}(" + ", ".join(f"{_SYMBOLS.get(k, k)}={v}" for k, v in shown.items()) + ")"
 
 
+@dataclass(eq=False)
 class OpSpec:
-    """One registered op: its rule, arity, static parameters and display tag.
+    """One registered op.
 
-    ``bind(**static)`` gives the spec of the op with its static parameters fixed
-    (cached), which is what a node stores as its ``_op``.
+    ``name`` is what it is called by (``ag.add``, ``x.tanh()``); ``tag`` how a drawing
+    labels its node (``+``, ``leaky_relu(α=0.1)``); ``operator`` the Python operator it
+    is written with (``"+"``, ``"-"`` for sub and neg, ``"**"``), None for an op called
+    by name; ``dunders`` the ``Value`` methods that are that operator. ``arity`` is the
+    number of scalar inputs (0 for an op over ``sequences`` equally long sequences);
+    ``static`` its static parameters (their defaults, or the values a bound spec fixes).
+    ``apply`` runs the op on Values and records the node; ``function`` is the public
+    function on Values or numbers.
     """
 
-    __slots__ = (
-        "name",
-        "tag",
-        "rule",
-        "arity",
-        "sequences",
-        "static",
-        "examples",
-        "function",
-        "call",
-        "apply",
-        "_bound",
-    )
+    name: str
+    tag: str
+    rule: Rule
+    arity: int
+    sequences: int = 0
+    static: dict[str, Any] = field(default_factory=dict)
+    examples: tuple[tuple[float, ...], ...] = ()
+    operator: str | None = None
+    dunders: tuple[str, ...] = ()
+    call: Rule = field(init=False, repr=False)  # the rule with the static parameters fixed
+    apply: Callable[..., Any] | None = field(default=None, repr=False)
+    function: Callable[..., Any] | None = field(default=None, repr=False)
+    bound: dict[tuple, OpSpec] = field(default_factory=dict, repr=False)  # bind's cache
 
-    def __init__(
-        self,
-        name: str,
-        tag: str,
-        rule: Rule,
-        arity: int,
-        sequences: int,
-        static: dict[str, Any],
-        examples: tuple,
-    ) -> None:
-        self.name = name
-        self.tag = tag
-        self.rule = rule
-        self.arity = arity  # number of scalar inputs; 0 for an op over sequences
-        self.sequences = sequences
-        self.static = static  # the values of the static parameters (defaults when unbound)
-        self.examples = examples
-        self.function: Callable[..., Value] | None = None
-        self.call = partial(rule, **static) if static else rule
-        self.apply = make_apply(self) if arity else None  # runs the op on Values
-        self._bound: dict[tuple, OpSpec] = {}
+    def __post_init__(self) -> None:
+        self.call = _fix(self.rule, self.static)
 
     def __repr__(self) -> str:
         return f"<op {self.tag}>"
 
-    def bind(self, **static: Any) -> OpSpec:
-        """This op with its static parameters set (defaults for those not given)."""
-        if not self.static:
-            if static:
-                raise TypeError(f"{self.name}: takes no parameters, got {sorted(static)}")
-            return self
-        unknown = set(static) - set(self.static)
-        if unknown:
-            raise TypeError(
-                f"{self.name}: unknown parameter(s) {sorted(unknown)}; "
-                f"it takes {sorted(self.static)}"
-            )
-        values = {
-            k: as_float(static.get(k, v), f"{self.name} parameter {k}")
-            for k, v in self.static.items()
-        }
-        key = tuple(values.values())
-        spec = self._bound.get(key)
-        if spec is None:
-            spec = OpSpec(
-                self.name,
-                _tag(self.tag, self.name, values),
-                self.rule,
-                self.arity,
-                self.sequences,
-                values,
-                self.examples,
-            )
-            spec.function = self.function
-            if len(self._bound) < _BOUND_CACHE_LIMIT:
-                self._bound[key] = spec
-        return spec
+    @property
+    def doc(self) -> str:
+        """The rule's docstring: its formula, derivative and kink rule."""
+        return self.rule.__doc__ or ""
+
+    def write(self, operands: Sequence[str]) -> str:
+        """How a table or a message writes this op applied to ``operands``:
+        ``x + y``, ``-x``, ``x**2``, ``tanh(x)``."""
+        if self.operator is not None and self.arity == 2:
+            return f"{operands[0]} {self.operator} {operands[1]}"
+        if self.operator is not None and self.static:  # a number exponent: x**2
+            return f"{operands[0]}{self.tag}"
+        if self.operator is not None:  # a prefix operator: -x
+            return f"{self.operator}{operands[0]}"
+        return f"{self.name}({', '.join(operands)})"
 
     def evaluate(self, inputs: Sequence[float]) -> tuple[float, tuple[float, ...]]:
         """The rule on a flat list of input floats (split into sequences as needed)."""
@@ -125,3 +95,8 @@ class OpSpec:
         else:
             out, local = self.call(*inputs)
         return out, tuple(local)
+
+
+def _fix(rule: Rule, static: dict[str, Any]) -> Rule:
+    """``rule`` with its static parameters given (the rule itself when it has none)."""
+    return partial(rule, **static) if static else rule

@@ -1,16 +1,18 @@
-"""Value: one scalar node of a computational graph, and reverse-mode backward over it.
+"""Value: one scalar node of a computational graph, and backpropagation over it.
 
 A ``Value`` holds its number (``data``), its upstream gradient (``grad`` = ∂root/∂node
-after ``backward``), an optional ``label``, and — for a node made by an op — its parents
-and the local gradient ∂node/∂parent of each edge, computed in the forward pass.
-Backward is then the chain rule, literally: ``parent.grad += local * node.grad``.
+after ``backward``), an optional ``label``, and — for a node made by an op — its
+``parents`` and the local gradient ∂node/∂parent of each edge (``local_grads``),
+computed in the forward pass. Backward is then the chain rule, written once, first in
+this file: each node, children before parents, sends ``upstream × local`` to each
+input. ``chain_rule_steps`` is that loop, step by step; ``Value.backward`` runs the
+same loop unrolled for speed (a property test pins the two together); everything else
+that replays backward (``detect_anomaly``, ``viz.backward_steps``) is built on
+``chain_rule_steps``.
 
-Storage is tuned by measurement (see ``benchmarks/``): one slotted object per node, no
-closure, no set, no reference cycle, so graphs are freed by reference counting and the
-cyclic garbage collector has nothing to chase. One- and two-input nodes keep their
-parents and local gradients in fixed slots (``_b`` is None for one input); n-ary nodes
-(sum, dot, max, ...) keep two aligned tuples and mark ``_b`` with ``NARY``. Only
-``_op`` tells a leaf (None) from an op's output: a leaf's other slots are never set.
+How a node is stored comes after the rule, because a reader needs it last: it is tuned
+by measurement (see ``benchmarks/``) — one slotted object per node, no closure, no set,
+no reference cycle, so graphs are freed by reference counting.
 """
 
 from __future__ import annotations
@@ -18,11 +20,102 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from autograd.modes import current
 
-NARY = type("NaryMarker", (), {"__repr__": lambda self: "NARY"})()
-"""Marker stored in ``_b`` of an n-ary node: ``_a``/``_la`` then hold tuples."""
+# -- the chain rule, written once --------------------------------------------------------
+
+
+class ChainRuleStep(NamedTuple):
+    """One step of backward: ``node`` sends its upstream gradient back along its edges."""
+
+    node: Value
+    upstream: float  # ∂root/∂node, complete: every node that uses this one has sent its part
+    edges: tuple[tuple[Value, float, float], ...]  # (parent, local, upstream × local) per input
+
+
+def chain_rule_steps(root: Value, grad: float = 1.0) -> Iterator[ChainRuleStep]:
+    """Backward, one interior node at a time, in the order ``backward`` processes them.
+
+    The reference loop of the engine. It reads the graph and touches no ``.grad``: the
+    sums it needs are its own. A zero upstream gradient contributes exactly 0.0 on every
+    edge (so ``0 × inf`` sends 0, not NaN: nothing flows from a node that does not
+    affect the root).
+    """
+    upstream: dict[Value, float] = {root: as_float(grad, "backward grad")}
+    for node in reversed(interior_order(root)):  # children before parents
+        g = upstream.get(node, 0.0)
+        edges = tuple(
+            (parent, local, local * g if g != 0.0 else 0.0)  # the chain rule: upstream × local
+            for parent, local in zip(node.parents, node.local_grads)
+        )
+        for parent, _, contribution in edges:
+            upstream[parent] = upstream.get(parent, 0.0) + contribution
+        yield ChainRuleStep(node, g, edges)
+
+
+def interior_order(root: Value) -> list[Value]:
+    """The interior nodes reachable from ``root`` (leaves skipped), parents before
+    children, each once: an iterative depth-first walk, first parent first, on a
+    ``(node, expanded)`` stack with a set of the nodes seen (as tinygrad's toposort).
+
+    Each storage case of a node (one, two or many inputs; see ``Value``) is read
+    directly: through ``node.parents`` the walk would take three times as long, and it
+    is a third of every backward.
+    """
+    order: list[Value] = []
+    seen: set[Value] = set()
+    stack = [(root, False)]
+    push, pop, see, emit = stack.append, stack.pop, seen.add, order.append
+    while stack:
+        node, expanded = pop()
+        if expanded:  # all its parents are in the order: now it can follow them
+            emit(node)
+            continue
+        if node in seen or node._op is None:
+            continue
+        see(node)
+        push((node, True))
+        y = node._y
+        if y is None:
+            x = node._x
+            if x._op is not None and x not in seen:
+                push((x, False))
+        elif y is MANY_INPUTS:
+            for x in reversed(node._x):
+                if x._op is not None and x not in seen:
+                    push((x, False))
+        else:
+            if y._op is not None and y not in seen:
+                push((y, False))
+            x = node._x
+            if x._op is not None and x not in seen:
+                push((x, False))
+    return order
+
+
+def topo_order(root: Value) -> list[Value]:
+    """Every node reachable from ``root``, parents before children, each exactly once.
+
+    Its interior nodes, reversed, are exactly the order in which ``backward`` applies
+    the chain rule; each leaf comes just before the first node that uses it.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"topo_order needs a Value, got {type(root).__name__}")
+    order: list[Value] = []
+    leaves: set[Value] = set()
+    for node in interior_order(root) or [root]:
+        for p in node.parents:
+            if p._op is None and p not in leaves:
+                leaves.add(p)
+                order.append(p)
+        order.append(node)
+    return order
+
+
+# -- numbers in, numbers out ---------------------------------------------------------------
 
 
 def as_float(x: object, what: str = "Value data") -> float:
@@ -52,15 +145,40 @@ def plain_number(x: object) -> str:
         return repr(x)
 
 
+def describe(v: Value) -> str:
+    """``-1.0`` or ``-1.0 [x]``: a node's value and, when it has one, its label."""
+    return f"{v.data!r} [{v.label}]" if v.label else repr(v.data)
+
+
+# -- the node ------------------------------------------------------------------------------
+
+MANY_INPUTS = type("ManyInputs", (), {"__repr__": lambda self: "MANY_INPUTS"})()
+"""Stored in ``_y`` of a node over sequences (sum, dot, max, ...): ``_x`` and ``_dx``
+then hold the tuples of all its inputs and their local gradients."""
+
+VALUE_TYPES: set[type] = set()
+"""Value and its subclasses (nn's Parameter): what an op takes as a node, checked by type
+on the hot path. Filled as each class is defined."""
+
+
 class Value:
     """One scalar in a computational graph.
 
     ``Value(-2.0, label="x")``; arithmetic with Values or numbers builds the graph, and
     ``f.backward()`` fills every node's ``grad`` with ∂f/∂node.
+
+    Storage of a node made by an op ``out = op(x, y)``: ``_op`` is the op's spec, ``_x``
+    and ``_y`` its inputs, ``_dx`` and ``_dy`` the local gradients ∂out/∂x and ∂out/∂y.
+    One input: ``_y`` is None. Many (an op over sequences): ``_y`` is ``MANY_INPUTS``
+    and ``_x``/``_dx`` are aligned tuples. A leaf has ``_op`` None and nothing else set.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_la", "_lb")
+    __slots__ = ("data", "grad", "label", "_op", "_x", "_y", "_dx", "_dy")
     __array_ufunc__ = None  # numpy scalars defer to Value's reflected operators
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        VALUE_TYPES.add(cls)
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(label) is not str and not isinstance(label, str):
@@ -68,7 +186,7 @@ class Value:
         self.data = data if type(data) is float else as_float(data)
         self.grad = 0.0
         self.label = label
-        self._op = None  # a leaf: its parent slots stay unset and are never read
+        self._op = None  # a leaf: its input slots stay unset and are never read
 
     # -- read-only views of the graph -------------------------------------------------
 
@@ -78,28 +196,34 @@ class Value:
         return "" if self._op is None else self._op.tag
 
     @property
+    def spec(self):  # -> OpSpec | None (autograd.spec imports this module)
+        """The registered op that made this node (its name, tag, operator, rule), or
+        None for a leaf."""
+        return self._op
+
+    @property
     def parents(self) -> tuple[Value, ...]:
         """The op's inputs, in order, duplicates kept (``x*x`` has two)."""
         if self._op is None:
             return ()
-        b = self._b
-        if b is None:
-            return (self._a,)
-        if b is NARY:
-            return self._a
-        return (self._a, b)
+        y = self._y
+        if y is None:
+            return (self._x,)
+        if y is MANY_INPUTS:
+            return self._x
+        return (self._x, y)
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂parent for each parent, aligned with ``parents``."""
         if self._op is None:
             return ()
-        b = self._b
-        if b is None:
-            return (self._la,)
-        if b is NARY:
-            return self._la
-        return (self._la, self._lb)
+        y = self._y
+        if y is None:
+            return (self._dx,)
+        if y is MANY_INPUTS:
+            return self._dx
+        return (self._dx, self._dy)
 
     # -- conversions --------------------------------------------------------------------
 
@@ -116,7 +240,7 @@ class Value:
     # -- backward ---------------------------------------------------------------------
 
     def backward(self, grad: float = 1.0) -> None:
-        """Fill every node's ``grad`` with ∂self/∂node (reverse-mode, iterative).
+        """Fill every node's ``grad`` with ∂self/∂node: ``chain_rule_steps``, applied.
 
         Interior nodes are reset to this pass's upstream gradient; leaves accumulate
         across calls (a model's or optimiser's ``zero_grad`` clears them), as in
@@ -130,151 +254,69 @@ class Value:
         if self._op is None:
             self.grad += seed
             return
+        if current.anomaly:
+            _backward_checked(self, seed)
+            return
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the graph has no cycles; the collector would only slow this down
-        order: list[Value] = []
         try:
-            try:
-                _interior_order(self, order)
-                for node in order:
-                    node.grad = 0.0
-            except BaseException:  # an interrupt (Ctrl-C): leave no node marked
-                _unmark(order)
-                raise
+            order = interior_order(self)
+            for node in order:
+                node.grad = 0.0
             self.grad = seed
-            if current.anomaly:
-                _propagate_checked(order)
-            else:
-                _propagate(order)
+            _backward_unrolled(order)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
 
-def _propagate(order: list[Value]) -> None:
-    """The chain rule over interior nodes, children first: parent.grad += local * grad.
+def _backward_unrolled(order: list[Value]) -> None:
+    """``chain_rule_steps`` over ``order``, writing ``.grad``: the same sums in the same
+    order, with each storage case written out (a call per edge would double the time).
 
-    A node whose upstream gradient is exactly 0 sends nothing (as JAX's symbolic zeros):
-    half of a ReLU network's neurons are off for any one sample.
+    A node whose upstream gradient is 0 is skipped: its every contribution would be
+    exactly 0.0, which changes no sum (half of a ReLU network's neurons are off for any
+    one sample).
     """
     for node in reversed(order):
         g = node.grad
         if g == 0.0:
             continue
-        b = node._b
-        if b is None:
-            a = node._a
-            a.grad += node._la * g
-        elif b is NARY:
-            for parent, local in zip(node._a, node._la):
+        y = node._y
+        if y is None:
+            x = node._x
+            x.grad += node._dx * g
+        elif y is MANY_INPUTS:
+            for parent, local in zip(node._x, node._dx):
                 parent.grad += local * g
         else:
-            a = node._a
-            a.grad += node._la * g
-            b.grad += node._lb * g
+            x = node._x
+            x.grad += node._dx * g
+            y.grad += node._dy * g
 
 
-def _propagate_checked(order: list[Value]) -> None:
-    """``_propagate`` that raises FloatingPointError at the first non-finite gradient."""
-    for node in reversed(order):
-        g = node.grad
-        for parent, local in zip(node.parents, node.local_grads):
-            parent.grad += local * g
-            if not math.isfinite(parent.grad):
+def _backward_checked(root: Value, seed: float) -> None:
+    """Backward under ``detect_anomaly``: ``chain_rule_steps``, stopping with
+    FloatingPointError at the first non-finite gradient."""
+    steps = list(_checked(chain_rule_steps(root, seed)))
+    for step in steps:
+        step.node.grad = step.upstream
+        for parent, _, contribution in step.edges:
+            if parent._op is None:
+                parent.grad += contribution
+
+
+def _checked(steps: Iterator[ChainRuleStep]) -> Iterator[ChainRuleStep]:
+    for step in steps:
+        for parent, local, contribution in step.edges:
+            if not math.isfinite(contribution):
+                node = step.node
                 raise FloatingPointError(
                     f"detect_anomaly: backward through {node.op!r} (output {node.data!r}, "
-                    f"upstream gradient {g!r}) gave a non-finite gradient {parent.grad!r} "
-                    f"to input {describe(parent)} (local gradient {local!r})"
+                    f"upstream gradient {step.upstream!r}) gave a non-finite gradient "
+                    f"{contribution!r} to input {describe(parent)} (local gradient {local!r})"
                 )
+        yield step
 
 
-def describe(v: Value) -> str:
-    """``-1.0`` or ``-1.0 [x]``: a node's value and, when it has one, its label."""
-    return f"{v.data!r} [{v.label}]" if v.label else repr(v.data)
-
-
-def _interior_order(
-    root: Value, order: list[Value], saved: list[tuple[Value, float]] | None = None
-) -> None:
-    """Fill ``order`` with the interior nodes reachable from ``root`` (leaves skipped),
-    parents before children, each once: an iterative depth-first walk, first parent
-    first. (The caller owns ``order`` so that it can unmark it after an interrupt.)
-
-    A visited node is marked by setting its ``grad`` to None, which is cheaper than a
-    set of visited nodes; ``backward`` resets every one of them to 0 right after, and
-    ``saved`` (when given) collects each node's grad beforehand so that the caller can
-    put it back. Every marked node is always either on the stack or in the order, so
-    an interrupted walk (Ctrl-C) can find and unmark them all.
-    """
-    if root._op is None:
-        return
-    stack: list[Value | None] = [root]
-    push, pop, emit = stack.append, stack.pop, order.append
-    try:
-        while stack:
-            node = pop()
-            if node is None:  # marker: the node below it has all its parents emitted
-                emit(stack[-1])  # emitted before it leaves the stack
-                pop()
-                continue
-            if node.grad is None:
-                continue
-            push(node)  # on the stack before it is marked
-            push(None)
-            if saved is not None:
-                saved.append((node, node.grad))
-            node.grad = None
-            b = node._b
-            if b is None:
-                p = node._a
-                if p._op is not None and p.grad is not None:
-                    push(p)
-            elif b is NARY:
-                for p in reversed(node._a):
-                    if p._op is not None and p.grad is not None:
-                        push(p)
-            else:
-                if b._op is not None and b.grad is not None:
-                    push(b)
-                p = node._a
-                if p._op is not None and p.grad is not None:
-                    push(p)
-    except BaseException:
-        _unmark(order)
-        _unmark(stack)
-        raise
-
-
-def _unmark(nodes: list[Value | None]) -> None:
-    """Give every node still marked as visited (grad None) a grad of 0 again."""
-    for n in nodes:
-        if n is not None and n.grad is None:
-            n.grad = 0.0
-
-
-def topo_order(root: Value) -> list[Value]:
-    """Every node reachable from ``root``, parents before children, each exactly once.
-
-    Its interior nodes, reversed, are exactly the order in which ``backward`` applies
-    the chain rule; each leaf comes just before the first node that uses it.
-    """
-    if not isinstance(root, Value):
-        raise TypeError(f"topo_order needs a Value, got {type(root).__name__}")
-    if root._op is None:
-        return [root]
-    saved: list[tuple[Value, float]] = []
-    interior: list[Value] = []
-    try:
-        _interior_order(root, interior, saved)
-    finally:
-        for node, grad in saved:
-            node.grad = grad
-    order: list[Value] = []
-    leaves: set[Value] = set()
-    for node in interior:
-        for p in node.parents:
-            if p._op is None and p not in leaves:
-                leaves.add(p)
-                order.append(p)
-        order.append(node)
-    return order
+VALUE_TYPES.add(Value)

@@ -16,7 +16,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Value
-from autograd.apply import record_nary
+from autograd.forward import record_nary  # temporary: nn/layers.py is being reworked
 
 from .activations import Activation, name_for_saving, resolve
 from .module import Module, as_inputs, make_rng

@@ -9,7 +9,6 @@ plain `Value`, so only the leaves a model owns carry this type.
 from __future__ import annotations
 
 from autograd import Value
-from autograd.value import plain_number
 
 
 class Parameter(Value):
@@ -27,8 +26,8 @@ class Parameter(Value):
         self.name = name
 
     def __repr__(self) -> str:
-        data, grad = plain_number(self.data), plain_number(self.grad)
-        return f"Parameter(name={self.name!r}, data={data}, grad={grad})"
+        numbers = super().__repr__().removeprefix("Value(")  # "data=..., grad=...)"
+        return f"Parameter(name={self.name!r}, {numbers}"
 
     def rename(self, name: str) -> None:
         """Set both the `name` and the displayed `label` to `name`."""

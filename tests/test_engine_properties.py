@@ -91,3 +91,76 @@ def test_skipping_zero_upstream_gradients_changes_no_gradient(steps, kinks, xs):
         return
     out.backward()
     assert [v.grad for v in inputs] == _reference_grads(out, inputs)
+
+
+def _replayed(root):
+    """Every node's gradient as ``chain_rule_steps`` computes it (leaves from zero)."""
+    grads = {}
+    for step in ag.chain_rule_steps(root):
+        grads[step.node] = step.upstream
+        for parent, _, contribution in step.edges:
+            if not parent.parents:
+                grads[parent] = grads.get(parent, 0.0) + contribution
+    return grads
+
+
+def _same(a, b):
+    return (math.isnan(a) and math.isnan(b)) or (
+        a == b and math.copysign(1, a) == math.copysign(1, b)
+    )
+
+
+SPECIAL = st.sampled_from([0.0, -0.0, 1.0, -2.0, math.inf, -math.inf, math.nan, 1e-320, 1e300])
+WILD = [
+    lambda a, b: a * a,  # one input, two edges
+    lambda a, b: a * b,
+    lambda a, b: a + b,
+    lambda a, b: ag.max([a, b, a]),
+    lambda a, b: a.relu() * b,
+    lambda a, b: ag.step(a) * b,  # step' = 0: a zero upstream gradient below
+    lambda a, b: abs(a) - b,
+    lambda a, b: ag.dot([a, b], [b, a]),
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)),
+        min_size=1,
+        max_size=20,
+    ),
+    xs=st.lists(st.one_of(SPECIAL, st.floats(-3, 3)), min_size=3, max_size=3),
+)
+def test_backward_equals_the_reference_chain_rule_on_every_node(steps, xs):
+    """Kinks, fan-out, x*x, 0 × inf and NaN included: identical leaf and interior grads."""
+    inputs = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+    nodes = list(inputs)
+    for k, i, j in steps:
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        nodes.append(WILD[k % len(WILD)](a, b))
+    out = ag.sum(nodes[len(inputs) :]) * 0.0 + nodes[-1]  # a zero-upstream branch too
+    expected = _replayed(out)
+    out.backward()
+    for node in topo_order(out):
+        assert _same(node.grad, expected.get(node, 0.0)), (node, expected.get(node))
+
+
+def test_zero_times_inf_sends_zero_in_backward_and_in_its_steps():
+    """The contract's case: f = (x·inf)·0; backward and the reference agree on 0."""
+    x = Value(2.0, label="x")
+    f = (x * math.inf) * 0.0
+    steps = list(ag.chain_rule_steps(f))
+    assert [s.upstream for s in steps] == [1.0, 0.0]
+    assert all(c == 0.0 for _, _, c in steps[1].edges)
+    f.backward()
+    assert x.grad == 0.0
+
+
+def test_chain_rule_steps_touch_no_grad(lecture):
+    x, y, z, q, f = lecture()
+    before = [v.grad for v in (x, y, z, q, f)]
+    steps = list(ag.chain_rule_steps(f, grad=2.0))
+    assert [v.grad for v in (x, y, z, q, f)] == before
+    assert [(s.node, s.upstream) for s in steps] == [(f, 2.0), (q, -8.0)]
+    assert [(p, local, c) for p, local, c in steps[0].edges] == [(q, -4.0, -8.0), (z, 3.0, 6.0)]

@@ -43,7 +43,7 @@ def test_folded_neuron_shows_its_output_data_and_grad():
     out = next(v for v in topo_order(loss) if v.label == "layers.0.neurons.3")
     src = viz.to_dot(loss)
     line = next(ln for ln in src.splitlines() if "<b>layers.0.neurons.3</b>" in ln)
-    assert viz.labels.fmt(out.data) in line and viz.labels.fmt(out.grad) in line
+    assert viz.appearance.fmt(out.data) in line and viz.appearance.fmt(out.grad) in line
 
 
 def test_number_inputs_fold_into_the_neurons_that_use_them():

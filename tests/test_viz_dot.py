@@ -9,7 +9,7 @@ import pytest
 
 import viz
 from autograd import Value
-from viz.labels import abbreviate, fmt, glyph
+from viz.appearance import abbreviate, fmt, glyph
 
 
 def plain(markup: str) -> str:
@@ -188,7 +188,7 @@ def test_long_bold_names_get_a_cell_wide_enough_for_them():
 
 
 def test_maxout_piece_names_abbreviate():
-    from viz.labels import abbreviate
+    from viz.appearance import abbreviate
 
     assert abbreviate("neurons.0.pieces.1.w.0") == "N0.P1.w0"
 

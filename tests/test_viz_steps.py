@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ import pytest
 
 import viz
 from autograd import Value
-from viz.labels import HOT
+from viz.appearance import HOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -54,6 +55,19 @@ def test_last_frame_numbers_equal_the_drawing_after_backward(lecture):
     last = viz.backward_steps(f)[-1]
     f.backward()
     assert shown(last.source) == shown(viz.draw_graph(f).source)
+
+
+def test_last_frame_equals_backward_where_zero_meets_inf():
+    """Regression: f = (x·inf)·0 gave x.grad 0 in backward but nan in the last frame."""
+    x = Value(2.0, label="x")
+    f = (x * math.inf) * 0.0
+    f.label = "f"
+    last = viz.backward_steps(f)[-1]
+    f.backward()
+    assert x.grad == 0.0
+    assert "v0: x data 2 grad 0" in shown(last.source)
+    assert shown(last.source) == shown(viz.draw_graph(f).source)
+    assert not any("grad nan" in t for t in shown(last.source))  # f itself is inf·0 = nan
 
 
 def test_steps_leave_the_graphs_own_gradients_alone(lecture):

@@ -10,64 +10,23 @@ Pure text, no Graphviz binary needed, and deterministic: nodes are numbered by t
 place in ``topo_order`` (never by ``id()``), so the same graph gives the same bytes.
 Graphs over ``max_nodes`` values are drawn with each ``nn`` neuron folded into one node
 (``viz.collapse`` says which nodes make a neuron) or refused with a ValueError.
+How each part reads is ``viz.appearance``; what it shows, ``viz.picture``.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+import autograd as ag
 from autograd import Value, topo_order
+from viz.appearance import FONT, HOT, caption, edge_label, neuron_label, op_attrs, value_label
 from viz.collapse import neuron_owners, outside_inputs
-from viz.labels import FONT, HOT, caption, edge_label, neuron_label, op_attrs, value_label
-
-
-@dataclass(frozen=True)
-class Options:
-    """What to draw: edge labels, direction, names, caption, node budget."""
-
-    local: bool = True
-    contrib: bool = True
-    rankdir: str = "LR"
-    abbreviate: bool = False
-    legend: bool = True
-    max_nodes: int | None = 300
-
-    def __post_init__(self) -> None:
-        check_max_nodes(self.max_nodes)
-
-
-def check_max_nodes(max_nodes: object) -> int | None:
-    """``max_nodes`` if it is a positive int or None; else TypeError / ValueError."""
-    if max_nodes is None:
-        return None
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral):
-        raise TypeError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
-    if max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
-    return int(max_nodes)
+from viz.picture import Edge, Frame, Options
 
 
 @dataclass
-class State:
-    """The gradients a picture shows, when they are not simply the graph's own ``.grad``.
-
-    ``grads`` maps node -> gradient; ``known`` are nodes whose gradient has arrived (others
-    show ``?``); ``sent`` are nodes that have passed ``upstream × local`` to their inputs;
-    ``highlight`` is the node doing the chain-rule step now; ``title`` heads the picture.
-    """
-
-    grads: Mapping[Value, float]
-    known: Collection[Value]
-    sent: Collection[Value]
-    highlight: Value | None = None
-    title: str = ""
-
-
-@dataclass
-class _Layout:
+class DrawnNodes:
     """The nodes actually drawn: values in topological order, neuron membership."""
 
     order: list[Value]
@@ -98,15 +57,29 @@ def to_dot(
         many, raise ValueError. None draws everything.
     """
     opts = Options(local, contrib, rankdir, abbreviate, legend, max_nodes)
-    return write_dot(root, layout(root, opts), opts, None)
+    drawn = layout(root, opts)
+    return write_dot(root, drawn, opts, after_backward(root, drawn.order))
 
 
-def layout(root: Value, opts: Options) -> _Layout:
+def after_backward(root: Value, order: list[Value]) -> Frame:
+    """The graph's own gradients, and — once backward has run (some grad is nonzero;
+    backward seeds the root with 1.0) — what each edge carried back, replayed by
+    ``ag.chain_rule_steps`` from the root's gradient."""
+    grads = {v: v.grad for v in order}
+    flows: dict[Edge, tuple[float, float]] = {}
+    if any(g != 0 for g in grads.values()):
+        for step in ag.chain_rule_steps(root, grad=root.grad):
+            for slot, (_, _, contribution) in enumerate(step.edges):
+                flows[step.node, slot] = (step.upstream, contribution)
+    return Frame(grads, order, flows)
+
+
+def layout(root: Value, opts: Options) -> DrawnNodes:
     """Order the nodes and, over the budget, fold neurons; raise when still too big."""
     if opts.rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be 'LR' or 'TB', got {opts.rankdir!r}")
     order = topo_order(root)
-    lay = _Layout(order, {v: i for i, v in enumerate(order)})
+    lay = DrawnNodes(order, {v: i for i, v in enumerate(order)})
     if opts.max_nodes is None or len(order) <= opts.max_nodes:
         return lay
     lay.owner = neuron_owners(order)
@@ -129,18 +102,11 @@ def layout(root: Value, opts: Options) -> _Layout:
 # ---------------------------------------------------------------- writing DOT text
 
 
-def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> str:
-    """The DOT text of a laid-out graph, with the graph's grads or those in ``state``."""
+def write_dot(root: Value, lay: DrawnNodes, opts: Options, frame: Frame) -> str:
+    """The DOT text of a laid-out graph showing the gradients of ``frame``."""
     order, index, owner = lay.order, lay.index, lay.owner
     uses = Counter(p for v in order for p in v.parents)  # edges leaving each node
-    if state is None:
-        grads: Mapping[Value, float] = {v: v.grad for v in order}
-        ran = any(g != 0 for g in grads.values())
-        known: Collection[Value] = order
-        sent: Collection[Value] = order if ran else ()
-        hot = None
-    else:
-        grads, known, sent, hot = state.grads, state.known, state.sent, state.highlight
+    grads, known, hot = frame.grads, frame.known, frame.highlight
     lines = [
         "digraph chainrule {",
         f'  graph [rankdir={opts.rankdir}, bgcolor="white", nodesep=0.35, ranksep=0.55, '
@@ -150,7 +116,7 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
     ]
     if owner:  # folded neurons: bundle the dense layer-to-layer edges, keep N0..Nk in order
         lines.append("  concentrate=true; ordering=out;")
-    title = caption(root, opts, state)
+    title = caption(root, opts, frame)
     if title:
         lines.append(f"  labelloc=t; labeljust=l; label=<{title}>;")
     name = {v: f"v{index[v]}" for v in order}
@@ -179,9 +145,9 @@ def write_dot(root: Value, lay: _Layout, opts: Options, state: State | None) -> 
             lines.extend(f'  {s} -> {name[v]} [color="#a78bfa"];' for s in srcs)
             continue
         i = index[v]
-        for p, g in zip(v.parents, v.local_grads, strict=True):
+        for slot, (p, g) in enumerate(zip(v.parents, v.local_grads, strict=True)):
             src = name[owner.get(p, p)]
-            label = edge_label(v, p, g, grads, v in sent, opts, uses[p] == 1)
+            label = edge_label(v, p, g, frame.flows.get((v, slot)), opts, uses[p] == 1)
             style = f', color="{HOT}", penwidth=2.2, fontcolor="{HOT}"' if v is hot else ""
             lines.append(f"  {src} -> o{i} [{label}{style}];")
     lines.append("}")

@@ -68,8 +68,6 @@ def render(source: str, fmt: str = "svg", dpi: int | None = None) -> bytes:
 class Graph:
     """A drawing: DOT text that renders to SVG/PNG and shows itself in Jupyter."""
 
-    SUFFIXES = (".svg", ".png", ".dot")
-
     def __init__(self, source: str) -> None:
         self.source = source
         self._svg: str | None = None

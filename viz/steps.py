@@ -1,10 +1,10 @@
 """Backpropagation one chain-rule step at a time: frames, and a Player to step through them.
 
-``backward_steps`` replays what ``Value.backward`` does — interior nodes in the order
-``reversed([n for n in topo_order(root) if n.parents])``, each sending
-``upstream × local`` to its inputs — on its own table of gradients, so the graph's own
-``.grad`` is never touched. Frame 0 shows only the root's seed gradient 1; frame k shows
-what is known after k steps and highlights the node doing step k and its edges.
+``backward_steps`` draws ``autograd.chain_rule_steps`` — the engine's own chain rule,
+one interior node at a time, in backward's order, each sending ``upstream × local`` to
+its inputs — so the graph's own ``.grad`` is never touched. Frame 0 shows only the
+root's seed gradient 1; frame k shows what is known after k steps and highlights the
+node doing step k and its edges.
 Gradients not yet reached show ``?``. The frames replay one pass from zero (as after
 ``zero_grad()``): the last frame equals ``draw_graph`` after ``backward()`` on a fresh graph.
 
@@ -22,11 +22,13 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import autograd as ag
 from autograd import Value
 from nn.files import write_atomic
 
-from .dot import Options, State, check_max_nodes, layout, write_dot
-from .labels import glyph
+from .appearance import glyph
+from .dot import layout, write_dot
+from .picture import Edge, Frame, Options, check_max_nodes
 from .render import Graph
 
 MAX_FRAMES_NODES = 300
@@ -46,24 +48,30 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
             f"backward_steps draws every node, and this graph has {len(lay.order)} values "
             f"(over max_nodes={budget}): step through a smaller graph, or pass max_nodes=None"
         )
-    interior = [n for n in lay.order if n.parents]
-    steps = list(reversed(interior))
+    steps = list(ag.chain_rule_steps(root))
     grads: dict[Value, float] = {n: 0.0 for n in lay.order}
     grads[root] = 1.0
     known: set[Value] = {root}
-    sent: set[Value] = set()
+    flows: dict[Edge, tuple[float, float]] = {}
     who = root.label or "out"
-    seed = State(dict(grads), set(known), set(), None, _seed_title(who, len(steps)))
-    frames = [Graph(write_dot(root, lay, options, seed))]
-    for k, node in enumerate(steps, start=1):
-        upstream = grads[node]
-        for parent, local in zip(node.parents, node.local_grads, strict=True):
-            grads[parent] += local * upstream  # the chain rule, literally
+    frames = [
+        Graph(
+            write_dot(
+                root,
+                lay,
+                options,
+                Frame(dict(grads), set(known), {}, None, _seed_title(who, len(steps))),
+            )
+        )
+    ]
+    for k, step in enumerate(steps, start=1):
+        for slot, (parent, _, contribution) in enumerate(step.edges):
+            grads[parent] += contribution
             known.add(parent)
-        sent.add(node)
-        title = _step_title(k, len(steps), node)
-        state = State(dict(grads), set(known), set(sent), node, title)
-        frames.append(Graph(write_dot(root, lay, options, state)))
+            flows[step.node, slot] = (step.upstream, contribution)
+        title = _step_title(k, len(steps), step.node)
+        frame = Frame(dict(grads), set(known), dict(flows), step.node, title)
+        frames.append(Graph(write_dot(root, lay, options, frame)))
     return frames
 
 

@@ -1,10 +1,11 @@
-"""Applying a rule to Values: the forward pass that makes one node per op.
+"""The forward pass: running an op's rule on Values and recording one node.
 
 ``make_apply(spec)`` builds, once per op, the function that runs the op's rule on
 Values and records the node: its parents and the local gradient of each edge. It is
 the hot path of every forward pass, so it is a closure with everything it needs at
 hand, used directly as the ``Value`` method and operator. Under ``no_grad`` it returns a
-fresh leaf; under ``detect_anomaly`` it checks the numbers first.
+fresh leaf; under ``detect_anomaly`` it checks the numbers first. ``bind`` fixes an
+op's static parameters (one spec, with its own ``apply``, per setting).
 """
 
 from __future__ import annotations
@@ -12,20 +13,18 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import Any
 
 from autograd.modes import current, state
-from autograd.value import NARY, Value, as_float, describe
-
-if TYPE_CHECKING:
-    from autograd.spec import OpSpec
+from autograd.spec import OpSpec, bound_tag
+from autograd.value import MANY_INPUTS, VALUE_TYPES, Value, as_float, describe
 
 _new = object.__new__
 ENGINE_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 """What a rule raises for bad input (outside its domain, division by zero, overflow)."""
-INFIX = ("+", "-", "*", "/", "**")  # op tags written between their operands
-_VALUE_TYPES = {Value}  # Value and the subclasses seen so far (nn.Parameter)
+_BOUND_CACHE_LIMIT = 4096
 
 
 def is_operand(x: object) -> bool:
@@ -36,7 +35,6 @@ def is_operand(x: object) -> bool:
 def operand(x: object) -> Value:
     """A Value as is; a number as a constant leaf; anything else TypeError."""
     if isinstance(x, Value):
-        _VALUE_TYPES.add(type(x))  # a subclass (nn.Parameter) passes the fast check next time
         return x
     return leaf(as_float(x, "operand"))
 
@@ -47,16 +45,16 @@ def leaf(data: float) -> Value:
     v.data = data
     v.grad = 0.0
     v.label = ""
-    v._op = None  # a leaf: its parent slots stay unset and are never read
+    v._op = None  # a leaf: its input slots stay unset and are never read
     return v
 
 
 def failure(spec: OpSpec, parents: Sequence[Value], exc: Exception) -> Exception:
     """The rule's error, re-raised with the op and the operands (values and labels)."""
     shown = [describe(p) for p in parents[:8]]
-    if spec.tag in INFIX:
-        where = f"{shown[0]} {spec.tag} {shown[1]}"
-    elif spec.tag.startswith("**"):
+    if spec.operator is not None and spec.arity == 2:
+        where = spec.write(shown)
+    elif spec.operator is not None:
         where = f"{shown[0]} {spec.tag}"
     else:
         more = f", ... ({len(parents)} inputs)" if len(parents) > 8 else ""
@@ -87,8 +85,8 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
     else returns NotImplemented, so it serves as the operator itself.
 
     The unary, binary and n-ary paths (here and in ``record_nary``) each write the
-    node's slots out in full on purpose: a shared helper would cost a call per node on
-    the hottest path of every forward pass (measured in ``benchmarks/``).
+    node's slots (see ``Value``) out in full on purpose: a shared helper would cost a
+    call per node on the hottest path of every forward pass (measured in ``benchmarks/``).
     """
     call = spec.call
     if spec.arity == 1:
@@ -108,15 +106,15 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
             v.grad = 0.0
             v.label = ""
             v._op = spec
-            v._a = x
-            v._b = None
-            v._la = g
+            v._x = x
+            v._y = None
+            v._dx = g
             return v
 
-        return apply_unary
+        return _named(apply_unary, spec)
 
     def apply_binary(x: Value, y: object) -> Value:
-        if type(y) is not Value and type(y) not in _VALUE_TYPES:
+        if type(y) is not Value and type(y) not in VALUE_TYPES:
             if not is_operand(y):
                 return NotImplemented
             y = operand(y)
@@ -134,13 +132,47 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
         v.grad = 0.0
         v.label = ""
         v._op = spec
-        v._a = x
-        v._b = y
-        v._la = gx
-        v._lb = gy
+        v._x = x
+        v._y = y
+        v._dx = gx
+        v._dy = gy
         return v
 
-    return apply_binary
+    return _named(apply_binary, spec)
+
+
+def _named(apply: Callable[..., Value], spec: OpSpec) -> Callable[..., Value]:
+    """``apply`` under the op's name, with the rule's docstring (``help(Value.tanh)``)."""
+    apply.__name__ = spec.name
+    apply.__qualname__ = f"Value.{spec.name}"
+    apply.__doc__ = spec.doc
+    apply.__module__ = spec.rule.__module__
+    return apply
+
+
+def bind(spec: OpSpec, **static: Any) -> OpSpec:
+    """``spec`` with its static parameters set (defaults for those not given), cached."""
+    if not spec.static:
+        if static:
+            raise TypeError(f"{spec.name}: takes no parameters, got {sorted(static)}")
+        return spec
+    unknown = set(static) - set(spec.static)
+    if unknown:
+        raise TypeError(
+            f"{spec.name}: unknown parameter(s) {sorted(unknown)}; it takes {sorted(spec.static)}"
+        )
+    values = {
+        k: as_float(static.get(k, v), f"{spec.name} parameter {k}") for k, v in spec.static.items()
+    }
+    key = tuple(values.values())
+    bound = spec.bound.get(key)
+    if bound is None:
+        bound = replace(spec, tag=bound_tag(spec.tag, spec.name, values), static=values)
+        bound.bound = {}
+        bound.apply = make_apply(bound) if bound.arity else None
+        if len(spec.bound) < _BOUND_CACHE_LIMIT:
+            spec.bound[key] = bound
+    return bound
 
 
 def as_values(spec: OpSpec, group: Iterable[object]) -> tuple[Value, ...]:
@@ -151,11 +183,8 @@ def as_values(spec: OpSpec, group: Iterable[object]) -> tuple[Value, ...]:
         raise TypeError(
             f"{spec.name}() takes iterables of Values or numbers, got {type(group).__name__}"
         ) from None
-    if _VALUE_TYPES.issuperset(map(type, values)):
+    if VALUE_TYPES.issuperset(map(type, values)):
         return values
-    for x in values:
-        if isinstance(x, Value):
-            _VALUE_TYPES.add(type(x))  # a subclass: remember it for the check above
     return tuple(map(operand, values))
 
 
@@ -201,7 +230,7 @@ def record_nary(spec: OpSpec, parents: tuple[Value, ...], inputs: Sequence[list[
     v.grad = 0.0
     v.label = ""
     v._op = spec
-    v._a = parents
-    v._b = NARY
-    v._la = tuple(local)
+    v._x = parents
+    v._y = MANY_INPUTS
+    v._dx = tuple(local)
     return v

@@ -11,13 +11,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING
 
 from autograd import Value
 from viz.collapse import is_parameter
-
-if TYPE_CHECKING:
-    from viz.dot import Options, State
+from viz.picture import Frame, Options
 
 FONT = "Helvetica,Arial,sans-serif"
 GRAD_RED = "#b91c1c"
@@ -159,8 +156,11 @@ def op_attrs(op: str, hot: bool) -> str:
     return f'shape=box, style="rounded,filled", fontsize=12, height=0.35, {paint}'
 
 
-def edge_label(out, inp, local, grads, sent: bool, opts: Options, only_edge: bool) -> str:
-    """The local gradient of an edge and, after backward, upstream × local.
+def edge_label(
+    out, inp, local, flow: tuple[float, float] | None, opts: Options, only_edge: bool
+) -> str:
+    """The local gradient of an edge and, once it has carried its gradient back
+    (``flow`` = upstream, contribution), upstream × local = contribution.
 
     It is written ∂out/∂in (the lecture's notation) only where that is also the true
     derivative of ``out`` by ``in``: both named, and this the input's only edge. Where
@@ -173,20 +173,20 @@ def edge_label(out, inp, local, grads, sent: bool, opts: Options, only_edge: boo
             rows.append(f"∂{html.escape(out.label)}/∂{html.escape(inp.label)} = {fmt(local)}")
         else:
             rows.append(f"local {fmt(local)}")
-    if opts.contrib and sent:
-        up = grads.get(out, 0.0)
+    if opts.contrib and flow is not None:
+        up, contribution = flow
         # one span: graphviz-pure guesses the width of non-ASCII glyphs (×), so a
         # second span after it would be placed over the text
-        product = f"{fmt(up)} × {fmt(local)} = {fmt(up * local)}"
+        product = f"{fmt(up)} × {fmt(local)} = {fmt(contribution)}"
         rows.append(f'<font color="{GRAD_RED}"><b>{product}</b></font>')
     return f"label=<{'<br/>'.join(rows)}>" if rows else 'label=""'
 
 
-def caption(root: Value, opts: Options, state: State | None) -> str:
+def caption(root: Value, opts: Options, frame: Frame) -> str:
     """The lines above the drawing: a step's title, then what the numbers mean."""
     lines = []
-    if state is not None and state.title:
-        lines.append(f'<font point-size="15"><b>{html.escape(state.title)}</b></font>')
+    if frame.title:
+        lines.append(f'<font point-size="15"><b>{html.escape(frame.title)}</b></font>')
     if opts.legend:
         f = html.escape(root.label or "out")
         muted = f'<font point-size="11" color="{MUTED}">'
