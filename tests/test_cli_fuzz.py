@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import autograd as ag
 from autograd import Value, topo_order
-from viz.parse import ENGINE_ERRORS, ExpressionError, parse
+from viz.cli.expression import ENGINE_ERRORS, ExpressionError, parse
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

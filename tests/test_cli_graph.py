@@ -11,10 +11,10 @@ import pytest
 
 import nn
 import viz
-import viz.outputs
+import viz.cli.outputs
 from viz import cli
-from viz.parse import parse
-from viz.table import gradient_table
+from viz.cli.expression import parse
+from viz.cli.table import gradient_table
 
 LECTURE = ["x=-2", "y=5", "z=-4"]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -228,7 +228,7 @@ def test_a_write_that_fails_anyway_is_one_line_naming_the_path_and_leaves_no_fil
             raise PermissionError(13, "Permission denied", str(tmp))
         nn.files.write_atomic(path, data)
 
-    monkeypatch.setattr(viz.outputs, "write_atomic", failing)
+    monkeypatch.setattr(viz.cli.outputs, "write_atomic", failing)
     out, html = tmp_path / "f.dot", tmp_path / "s.html"
     status = cli.main(["graph", "x * 2", "x=1", "-o", str(out), "--html", str(html)])
     err = capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The safe expression parser (viz.parse): what it builds, and what it refuses and where."""
+"""The expression language (viz.cli.expression): what it builds, and what it refuses and where."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 import autograd as ag
 from autograd import Value, topo_order
-from viz.parse import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse, parse_inputs
+from viz.cli.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse, parse_inputs
 
 LECTURE = {"x": -2.0, "y": 5.0, "z": -4.0}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import nn
-import viz.commands
-import viz.outputs
+import viz.cli.outputs
+import viz.cli.train
 from autograd import no_grad
 from viz import cli
 
@@ -53,7 +53,7 @@ def test_train_writes_every_file_atomically_with_ordinary_permissions(tmp_path, 
         written.append(Path(path).name)
         return nn.files.write_atomic(path, data)
 
-    monkeypatch.setattr(viz.outputs, "write_atomic", spy)
+    monkeypatch.setattr(viz.cli.outputs, "write_atomic", spy)
     out = tmp_path / "run"
     assert cli.main(["train", "--out", str(out), "--hidden", "4", "--epochs", "1"]) == 0
     assert sorted(written) == ["boundary.png", "history.json"]  # model.json: nn.files too
@@ -175,7 +175,7 @@ def test_a_train_write_that_fails_anyway_is_one_line_naming_the_path(tmp_path, m
         tmp = Path(path).parent / f".{Path(path).name}.abcd.tmp"
         raise OSError(30, "Read-only file system", str(tmp))
 
-    monkeypatch.setattr(viz.outputs, "write_atomic", failing)
+    monkeypatch.setattr(viz.cli.outputs, "write_atomic", failing)
     out = tmp_path / "run"
     status = cli.main(["train", "--out", str(out), "--hidden", "4", "--epochs", "1"])
     err = capsys.readouterr().err
@@ -303,8 +303,8 @@ def test_a_huge_but_finite_loss_is_not_divergence(tmp_path, monkeypatch, capsys)
 def test_history_json_never_holds_a_non_finite_number(tmp_path, monkeypatch, capsys):
     """json.dumps(allow_nan=False): a NaN that slipped past the checks is refused, not
     written as NaN/Infinity (which is not JSON)."""
-    monkeypatch.setattr(viz.commands, "_diverged", lambda *a, **k: None)
-    monkeypatch.setattr(viz.outputs, "save", lambda path, saver: None)
+    monkeypatch.setattr(viz.cli.train, "_diverged", lambda *a, **k: None)
+    monkeypatch.setattr(viz.cli.outputs, "save", lambda path, saver: None)
 
     def fit(model, X, y, **kwargs):
         history = nn.History()

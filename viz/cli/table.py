@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from autograd import Value, topo_order
-from viz.labels import fmt as number
+from viz.appearance import fmt as number
 
 INLINE = 16  # an unnamed operand's description is written out up to this many characters
 LISTED = 4  # an n-ary op shows at most this many operands, then …
