@@ -1,5 +1,7 @@
 """The command line's argument types: text -> a checked value, or argparse's refusal.
 
+Reading the text as a number is the command line's; what a number must be (finite,
+>= 0, a positive integer) is ``nn.validate``'s, the checks ``fit`` itself makes.
 argparse turns ``ArgumentTypeError`` into one line naming the option, and exit 2.
 """
 
@@ -7,6 +9,20 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
+from typing import TypeVar
+
+from nn.validate import check_finite_nonneg, check_positive_int
+
+T = TypeVar("T")
+
+
+def _checked(check: Callable[[str, object], T], value: object) -> T:
+    """``nn.validate``'s check of ``value``, its ValueError as argparse's refusal."""
+    try:
+        return check("the value", value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def finite(text: str) -> float:
@@ -20,41 +36,37 @@ def finite(text: str) -> float:
     return x
 
 
+def non_negative(text: str) -> float:
+    """A finite number >= 0 (a penalty)."""
+    return _checked(check_finite_nonneg, finite(text))
+
+
 def positive(text: str) -> float:
     """A finite number > 0 (a learning rate)."""
-    x = finite(text)
-    if x <= 0:
+    x = non_negative(text)
+    if x == 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be > 0")
     return x
 
 
-def non_negative(text: str) -> float:
-    """A finite number >= 0 (a penalty)."""
-    x = finite(text)
-    if x < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be >= 0")
-    return x
-
-
-def _whole(text: str, minimum: int) -> int:
-    """A whole number of at least ``minimum``, or argparse's one-line refusal."""
+def _whole(text: str) -> int:
     try:
-        n = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < minimum:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least {minimum}")
-    return n
-
-
-def seed(text: str) -> int:
-    """A whole number >= 0."""
-    return _whole(text, 0)
 
 
 def count(text: str) -> int:
     """A whole number >= 1 (epochs)."""
-    return _whole(text, 1)
+    return _checked(check_positive_int, _whole(text))
+
+
+def seed(text: str) -> int:
+    """A whole number >= 0 (nn.validate has no such check yet)."""
+    n = _whole(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 0")
+    return n
 
 
 def layer_sizes(text: str) -> list[int]:

@@ -42,7 +42,7 @@ def lecture_graph() -> tuple[Value, dict[str, Value]]:
     return f, {"x": x, "y": y, "z": z}
 
 
-def _shown(path: Path) -> str:
+def _as_typed(path: Path) -> str:
     """``path`` as a command typed here would name it: relative to the working folder
     when it lies under it, else as given."""
     try:
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         model, X, y, loss="hinge", lr=1.0, lr_end=0.1, epochs=args.epochs, l2=DEFAULT_L2
     )
     outputs.save(out / "moons.json", model.save)
-    command = f"chainrule predict {shlex.quote(_shown(out / 'moons.json'))} 0.5 -0.2"
+    command = f"chainrule predict {shlex.quote(_as_typed(out / 'moons.json'))} 0.5 -0.2"
     written.append(f"moons.json  (the trained model: {command})")
     title = f"moons: MLP 2-16-16-1, accuracy {accuracy:.2f}"
     if save_boundary(model, X, y, "hinge", out / "moons.png", title):

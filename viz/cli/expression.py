@@ -3,9 +3,9 @@
 ``parse("q = x + y; f = q * z")`` checks the text against a whitelist over Python's
 ``ast``; ``.evaluate({"x": -2, ...})`` walks the checked tree once more and builds the
 graph on the engine, every node labelled by the name it was assigned to. Both are the
-same single pass over the tree, with an explicit stack (never recursion): on the way
-down each node is checked, on the way up (when building) it becomes a Value. Nothing is
-ever handed to ``eval``/``exec``/``compile``.
+same single pass over the tree (``viz.cli.walk``), with an explicit stack (never
+recursion): on the way down each node is checked, on the way up (when building) it
+becomes a Value. Nothing is ever handed to ``eval``/``exec``/``compile``.
 
 Allowed:
     numbers (int or float literals; ``-2`` is the constant -2), names,
@@ -43,15 +43,16 @@ import keyword
 import math
 import sys
 import tokenize
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import autograd as ag
-from autograd import OpSpec, Value
+from autograd import Value
 
 from .errors import ExpressionError, one_line
-from .refusal import PYTHON_OPERATORS, Source, describe
+from .refusal import Source
 from .scan import MAX_DEPTH, MAX_LENGTH, scan
+from .walk import ENGINE_ERRORS, Walk, callable_ops, check_name
 
 __all__ = [
     "ENGINE_ERRORS",
@@ -66,58 +67,6 @@ __all__ = [
 ]
 
 ROOT_LABEL = "out"
-ENGINE_ERRORS = (*ag.ENGINE_ERRORS, FloatingPointError)  # + detect_anomaly's
-
-
-# -- which operators: the ops that declare them ---------------------------------------
-
-
-@dataclass(frozen=True)
-class Operators:
-    """The Python operators an expression may use, each the op that declares it.
-
-    binary  ``x + y``: an op of two inputs
-    static  ``x ** 2``: an op of one input whose one static parameter is the number
-            written on the operator's right
-    unary   ``-x``: an op of one input and no static parameters
-    """
-
-    binary: dict[str, OpSpec] = field(default_factory=dict)
-    static: dict[str, OpSpec] = field(default_factory=dict)
-    unary: dict[str, OpSpec] = field(default_factory=dict)
-
-    @classmethod
-    def registered(cls) -> Operators:
-        ops = cls()
-        for spec in ag.OPS.values():
-            if spec.operator is None or spec.sequences:
-                continue
-            if spec.arity == 2:
-                ops.binary[spec.operator] = spec
-            elif len(spec.static) == 1:
-                ops.static[spec.operator] = spec
-            elif not spec.static:
-                ops.unary[spec.operator] = spec
-        return ops
-
-    def written(self, spec: OpSpec, operands: list[str], static: str | None = None) -> str:
-        """How an expression writes ``spec`` applied to ``operands``: ``x + y``, ``-x``,
-        ``x ** 2`` (``static``: the number on the right, else the parameter's default)."""
-        symbol = spec.operator
-        if spec is self.binary.get(symbol):
-            a, b = operands if len(operands) == 2 else ("a", "b")
-            return f"{a} {symbol} {b}"
-        a = operands[0] if len(operands) == 1 else "a"
-        if spec is self.static.get(symbol):
-            default = next(iter(spec.static.values()))
-            return f"{a} {symbol} {static if static is not None else f'{default:g}'}"
-        return f"{symbol}{a}"
-
-
-def callable_ops() -> list[str]:
-    """The ops an expression may call by name: every registered op not written as an
-    operator."""
-    return sorted(name for name, spec in ag.OPS.items() if spec.operator is None)
 
 
 # -- name=value inputs -------------------------------------------------------------
@@ -131,7 +80,7 @@ def parse_inputs(pairs: Iterable[str]) -> dict[str, float]:
         name = name.strip()
         if not eq:
             raise ExpressionError(f"input {pair!r} is not name=value (e.g. x=-2)")
-        _check_name(name, None, f"input name {name!r}")
+        check_name(name, None, f"input name {name!r}")
         if name in values:
             raise ExpressionError(f"{name} is given twice")
         try:
@@ -153,18 +102,6 @@ def finite(v: object, what: str) -> float:
     if not math.isfinite(x):
         raise ExpressionError(f"{what} must be finite, got {x}")
     return x
-
-
-def _check_name(name: str, where: tuple[int, int] | None, what: str) -> None:
-    line, col = where if where else (1, None)
-    if keyword.iskeyword(name):
-        raise ExpressionError(f"{name!r} is a Python keyword, not a name", col, line)
-    if not name.isidentifier():
-        raise ExpressionError(f"{what} is not a valid name", col, line)
-    if name.startswith("__"):
-        raise ExpressionError(f"{what}: dunder names are not allowed", col, line)
-    if name in ag.OPS and ag.OPS[name].operator is None:
-        raise ExpressionError(f"{what} is an op of the engine; call it, {name}(...)", col, line)
 
 
 # -- text -> checked tree ------------------------------------------------------------
@@ -195,7 +132,7 @@ class Expression:
         ExpressionError at the column of the op that raised them."""
         self._check_inputs(values)
         inputs = {name: Value(float(values[name]), label=name) for name in self.inputs}
-        walk = _Walk(self.tree.body, self.source, dict(inputs))
+        walk = Walk(self.tree.body, self.source, dict(inputs))
         with ag.detect_anomaly():
             root = walk.statements()
         assert root is not None
@@ -235,7 +172,7 @@ def parse(text: str) -> Expression:
         raise ExpressionError(f"not a valid expression: {msg}", col, line) from None
     except (ValueError, MemoryError, RecursionError) as e:  # e.g. a NUL character
         raise ExpressionError(f"not a valid expression: {one_line(e)}") from None
-    walk = _Walk(tree.body, src, env=None)
+    walk = Walk(tree.body, src, env=None)
     walk.statements()
     return Expression(text, tuple(walk.inputs), tuple(walk.assigned), dict(walk.inputs), tree, src)
 
@@ -272,270 +209,3 @@ def _free_label(env: Mapping[str, Value]) -> str:
         k += 1
         label = f"{ROOT_LABEL}{k}"
     return label
-
-
-# -- the one pass: checked on the way down, built on the way up ------------------------
-
-Make = Callable[..., Value]  # a node's operands' Values -> its own Value
-
-
-@dataclass(frozen=True)
-class _Visit:
-    """What checking a node found: the operand nodes to visit first, how the node's
-    Value is made from theirs, and where an engine error is reported."""
-
-    operands: list[ast.expr]
-    make: Make
-    line: int
-    col: int
-
-
-class _Walk:
-    """One pass over the statements. With ``env`` None it only checks (``parse``):
-    every refusal, and which names are inputs; with ``env`` (the input Values) it also
-    builds the graph (``Expression.evaluate``)."""
-
-    def __init__(self, body: list[ast.stmt], src: Source, env: dict[str, Value] | None):
-        self.body = body
-        self.src = src
-        self.building = env is not None
-        self.env: dict[str, Value] = env or {}
-        self.ops = Operators.registered()
-        self.inputs: dict[str, tuple[int, int]] = {}
-        self.assigned: dict[str, tuple[int, int]] = {}
-
-    def refuse(self, message: str, node: ast.AST) -> ExpressionError:
-        line, col = self.src.at(node)
-        return ExpressionError(message, col, line)
-
-    def statements(self) -> Value | None:
-        """Every statement in order; returns the root (None when only checking)."""
-        if not self.body:
-            raise ExpressionError("the expression is empty")
-        root = None
-        for i, stmt in enumerate(self.body):
-            if isinstance(stmt, ast.Assign):
-                root = self.assignment(stmt)
-            elif isinstance(stmt, ast.Expr):
-                if i != len(self.body) - 1:
-                    raise self.refuse(
-                        "only the last statement may be a bare expression; "
-                        "name this one (q = ...) or drop it",
-                        stmt,
-                    )
-                root = self.expression(stmt.value)
-            else:
-                raise self.refuse(f"not allowed: {describe(stmt)}", stmt)
-        return root
-
-    def assignment(self, stmt: ast.Assign) -> Value | None:
-        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
-            raise self.refuse("assign to one plain name: q = x + y", stmt)
-        target = stmt.targets[0]
-        name = target.id
-        where = self.src.at(target)
-        _check_name(name, where, f"name {name!r}")
-        if name in self.inputs:
-            raise self.refuse(f"{name!r} is an input (used before); it cannot be assigned", target)
-        if name in self.assigned:
-            raise self.refuse(f"{name!r} is assigned twice", target)
-        node = self.expression(stmt.value)
-        self.assigned[name] = where
-        if node is None:
-            return None
-        if node.label:
-            raise self.refuse(
-                f"{name} = {node.label} only gives {node.label!r} a second name; "
-                "a name labels a new node",
-                target,
-            )
-        node.label = name
-        self.env[name] = node
-        return node
-
-    def expression(self, root: ast.expr) -> Value | None:
-        """Check ``root`` and everything below it, and (when building) its Value.
-
-        The stack holds (node, visit): a node not yet checked has visit None; once
-        checked it goes back on the stack with its visit, above its operands, so it is
-        made right after them (post-order), from the Values they left on ``made``.
-        """
-        todo: list[tuple[ast.expr, _Visit | None]] = [(root, None)]
-        made: list[Value] = []
-        while todo:
-            node, visit = todo.pop()
-            if visit is None:
-                visit = self.check(node)
-                todo.append((node, visit))
-                todo.extend((operand, None) for operand in reversed(visit.operands))
-            elif self.building:
-                n = len(visit.operands)
-                args = made[len(made) - n :]
-                del made[len(made) - n :]
-                try:
-                    made.append(visit.make(*args))
-                except ENGINE_ERRORS as e:
-                    raise ExpressionError(one_line(e), visit.col, visit.line) from None
-        return made.pop() if self.building else None
-
-    def check(self, node: ast.expr) -> _Visit:
-        """Refuse ``node`` unless the whitelist allows it; else what visiting it takes."""
-        where = self.src.at(node)
-        number = self.literal(node)
-        if number is not None:
-            return _Visit([], lambda: Value(number), *where)
-        if isinstance(node, ast.Name):
-            return self.name(node)
-        if isinstance(node, ast.BinOp):
-            return self.binary(node)
-        if isinstance(node, ast.UnaryOp):
-            return self.unary(node)
-        if isinstance(node, ast.Call):
-            return self.call(node)
-        raise self.refuse(f"not allowed: {describe(node)}", node)
-
-    def literal(self, node: ast.AST) -> float | None:
-        """The number a literal (``2``, ``-0.5``, ``+1e3``) stands for, else None."""
-        sign = 1.0
-        inner = node
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
-            inner = node.operand
-        if not isinstance(inner, ast.Constant):
-            return None
-        v = inner.value
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise self.refuse(f"not allowed: {describe(inner)} (only real numbers)", inner)
-        try:
-            x = sign * float(v)
-        except OverflowError:
-            raise self.refuse("the number is too large for a float", inner) from None
-        if not math.isfinite(x):
-            raise self.refuse(f"the number {x} is not finite", inner)
-        return x
-
-    def name(self, node: ast.Name) -> _Visit:
-        where = self.src.at(node)
-        name = node.id
-        if name not in self.assigned and name not in self.inputs:
-            _check_name(name, where, f"name {name!r}")
-            self.inputs[name] = where
-        return _Visit([], lambda: self.env[name], *where)
-
-    def binary(self, node: ast.BinOp) -> _Visit:
-        symbol = PYTHON_OPERATORS.get(type(node.op), type(node.op).__name__)
-        where = self.src.operator_at(node, symbol)
-        spec = self.ops.static.get(symbol)
-        number = None if spec is None else self.literal(node.right)
-        if spec is not None and number is not None:  # x ** 2: the number is static
-            parameter = next(iter(spec.static))
-            function = spec.function
-            return _Visit([node.left], lambda x: function(x, **{parameter: number}), *where)
-        spec = self.ops.binary.get(symbol)
-        if spec is None:
-            allowed = " ".join(self.ops.binary)
-            raise self.refuse(f"not allowed: the operator {symbol} (use {allowed})", node)
-        return _Visit([node.left, node.right], spec.function, *where)
-
-    def unary(self, node: ast.UnaryOp) -> _Visit:
-        if isinstance(node.op, ast.UAdd):  # +x is x, as in Python
-            return _Visit([node.operand], lambda x: x, *self.src.at(node))
-        spec = self.ops.unary.get(PYTHON_OPERATORS.get(type(node.op), ""))
-        if spec is None:
-            raise self.refuse(f"not allowed: {describe(node)}", node)
-        return _Visit([node.operand], spec.function, *self.src.at(node))
-
-    def call(self, node: ast.Call) -> _Visit:
-        func = node.func
-        if not isinstance(func, ast.Name):
-            raise self.refuse(f"not allowed: {describe(func)}; call ops by name: tanh(x)", func)
-        name = func.id
-        if name.startswith("__"):
-            raise self.refuse(f"{name!r}: dunder names are not allowed", func)
-        spec = ag.OPS.get(name)
-        if spec is None:
-            known = ", ".join(callable_ops())
-            raise self.refuse(f"{name}() is not an op of the engine (ops: {known})", func)
-        if spec.operator is not None:
-            raise self.refuse(f"{name}() is not callable: write {self.as_operator(node)}", func)
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                raise self.refuse(f"not allowed: {describe(arg)}", arg)
-        self.check_static_by_position(spec, node)
-        self.check_count(spec, len(node.args), func)
-        static = {}
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self.refuse("not allowed: **keyword unpacking", kw.value)
-            if kw.arg not in spec.static:
-                takes = ", ".join(spec.static) or "no keywords"
-                raise self.refuse(f"{name}() has no parameter {kw.arg!r} (takes {takes})", kw)
-            value = self.literal(kw.value)
-            if value is None:
-                raise self.refuse(f"{name}({kw.arg}=...) needs a number written in", kw.value)
-            static[kw.arg] = value
-        return _Visit(list(node.args), _caller(spec, static), *self.src.at(func))
-
-    def source(self, node: ast.AST, parenthesise: bool = False) -> str:
-        """The text ``node`` was written as, on one line (bracketed when asked and it is
-        more than a name, a number or a call)."""
-        text = " ".join((ast.get_source_segment(self.src.text, node) or "?").split())
-        simple = isinstance(node, (ast.Name, ast.Constant, ast.Call))
-        return text if simple or not parenthesise else f"({text})"
-
-    def as_operator(self, node: ast.Call) -> str:
-        """``add(x, y)`` as the operator it stands for, ``x + y`` (for the refusal)."""
-        spec = ag.OPS[node.func.id]  # type: ignore[attr-defined]
-        operands = [self.source(a, parenthesise=True) for a in node.args]
-        static = next((self.source(k.value) for k in node.keywords if k.arg in spec.static), None)
-        return self.ops.written(spec, operands, static)
-
-    def check_static_by_position(self, spec: OpSpec, node: ast.Call) -> None:
-        """``leaky_relu(x, 0.2)``: say to give the static parameter as a keyword."""
-        extra = len(node.args) - spec.arity
-        if spec.sequences or not spec.static or extra < 1 or extra > len(spec.static):
-            return
-        names = list(spec.static)[:extra]
-        if any(k.arg in names for k in node.keywords):
-            return
-        inputs = [self.source(a) for a in node.args[: spec.arity]]
-        given = [f"{n}={self.source(a)}" for n, a in zip(names, node.args[spec.arity :])]
-        rest = [f"{k.arg}={self.source(k.value)}" for k in node.keywords]
-        call = f"{spec.name}({', '.join(inputs + given + rest)})"
-        s = "" if spec.arity == 1 else "s"
-        keywords = "a keyword" if extra == 1 else "keywords"
-        raise self.refuse(
-            f"{spec.name} takes {spec.arity} input{s}; give {' and '.join(names)} as "
-            f"{keywords}: {call}",
-            node.func,
-        )
-
-    def check_count(self, spec: OpSpec, n: int, func: ast.AST) -> None:
-        name = spec.name
-        if spec.sequences == 0 and n != spec.arity:
-            raise self.refuse(f"{name}() takes {spec.arity} argument(s), got {n}", func)
-        if spec.sequences == 1 and n < 1:
-            raise self.refuse(f"{name}() takes one or more arguments: {name}(a, b, c)", func)
-        if spec.sequences > 1 and (n < spec.sequences or n % spec.sequences):
-            raise self.refuse(
-                f"{name}() takes {spec.sequences} equally long groups of arguments, got {n} "
-                f"(dot(w1, w2, x1, x2) = w1*x1 + w2*x2)",
-                func,
-            )
-
-
-def _caller(spec: OpSpec, static: dict[str, float]) -> Make:
-    """A registered op called with the argument Values (split into its sequences for
-    n-ary ops: ``dot(w1, w2, x1, x2)`` -> dot([w1, w2], [x1, x2]))."""
-    function = spec.function
-    k = spec.sequences
-    if k == 0:
-        return lambda *args: function(*args, **static)
-    if k == 1:
-        return lambda *args: function(args, **static)
-
-    def call(*args: Value) -> Value:
-        n = len(args) // k
-        return function(*(args[i * n : (i + 1) * n] for i in range(k)), **static)
-
-    return call

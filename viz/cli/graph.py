@@ -18,7 +18,7 @@ from viz.render import FIXES, GraphvizNotFound, draw_graph
 from viz.steps import animate
 
 from . import outputs
-from .errors import Missing, Refused
+from .errors import Missing, Refused, one_line
 from .expression import MAX_DEPTH, MAX_LENGTH, parse, parse_inputs
 from .table import gradient_table
 
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         with detect_anomaly():
             root.backward()
     except FloatingPointError as e:
-        raise Refused(" ".join(str(e).split())) from None
+        raise Refused(one_line(e)) from None
     files: list[tuple[Path, bytes]] = []  # everything rendered before anything is written
     try:
         if out is not None:
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     except GraphvizNotFound:
         raise Missing(f"{FIXES}; or write the DOT text: -o {Path(out or 'f').stem}.dot") from None
     except ValueError as e:  # too many nodes to draw
-        raise Refused(" ".join(str(e).split())) from None
+        raise Refused(one_line(e)) from None
     print(gradient_table(root, built.inputs))
     outputs.write_all(files)
     for path, _ in files:

@@ -25,7 +25,7 @@ from nn.losses import LOSSES, default_loss, fitting
 from nn.train import DEFAULT_L2
 
 from . import arguments, outputs
-from .errors import Refused
+from .errors import Refused, one_line
 from .table import number
 
 DATASETS: dict[str, Callable[..., Any]] = {
@@ -250,7 +250,7 @@ def _loss_beside(model_path: Path) -> str | None:
     return loss if loss in LOSSES else None
 
 
-def _fits(loss: str, nout: int) -> str | None:
+def _misfit_hint(loss: str, nout: int) -> str | None:
     """Why ``loss`` cannot read a model with ``nout`` outputs and the --loss to use
     instead, or None when it can."""
     why = LOSSES[loss].misfit(nout)
@@ -264,14 +264,14 @@ def run_predict(args: argparse.Namespace) -> int:
     except OSError as e:
         raise Refused(f"cannot read {path}: {e.strerror or e}") from None
     except ValueError as e:
-        raise Refused(" ".join(str(e).split())) from None
+        raise Refused(one_line(e)) from None
     try:
         with no_grad():
             out = model(args.inputs)
     except ValueError as e:
-        raise Refused(" ".join(str(e).split())) from None
+        raise Refused(one_line(e)) from None
     scores = [float(v) for v in out] if isinstance(out, (list, tuple)) else [float(out)]
-    why = None if args.loss is None else _fits(args.loss, len(scores))
+    why = None if args.loss is None else _misfit_hint(args.loss, len(scores))
     if why is not None:
         raise Refused(f"--loss {args.loss}: {why}")
     beside = _loss_beside(path)
