@@ -16,7 +16,6 @@ import numpy as np
 
 import autograd as ag
 from autograd import Value
-from autograd.forward import record_nary  # temporary: nn/layers.py is being reworked
 
 from .activations import Activation, name_for_saving, resolve
 from .module import Module, as_inputs, make_rng
@@ -26,9 +25,8 @@ from .validate import check_positive_int
 Seed = int | np.random.Generator | None
 # A layer's inputs, checked once and shared by all of its neurons: the Values and
 # their numbers. Each neuron's dot node is then recorded from them directly
-# (record_nary), instead of ag.dot re-checking the same inputs once per neuron.
+# (ag.unchecked_dot), instead of ag.dot re-checking the same inputs once per neuron.
 Inputs = tuple[tuple[Value, ...], list[float]]
-_DOT = ag.OPS["dot"]
 
 
 def prepare(xs: Sequence[Value]) -> Inputs:
@@ -39,9 +37,8 @@ def prepare(xs: Sequence[Value]) -> Inputs:
 
 def weighted_sum(w: Sequence[Value], inputs: Inputs) -> Value:
     """ONE dot node w·x, exactly what ``ag.dot(w, x)`` builds, without re-checking x."""
-    ws = tuple(w)
     xs, numbers = inputs
-    return record_nary(_DOT, ws + xs, ([p.data for p in ws], numbers))
+    return ag.unchecked_dot(tuple(w), xs, numbers)
 
 
 def _activation_display(activation: str | Activation) -> str:
