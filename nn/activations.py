@@ -54,13 +54,18 @@ def resolve(activation: str | Activation, what: str = "activation") -> Activatio
     raise TypeError(f"{what} must be a name or a callable Value -> Value, got {activation!r}")
 
 
+def activation_name(activation: str | Activation) -> str:
+    """How a drawing, repr or message names `activation`: its name, or a callable's."""
+    if isinstance(activation, str):
+        return activation
+    return getattr(activation, "__qualname__", None) or repr(activation)
+
+
 def name_for_saving(activation: str | Activation) -> str:
     """The activation's name for a model file; a callable cannot be saved -> ValueError."""
     if isinstance(activation, str):
         return activation
-    what = getattr(activation, "__qualname__", None) or repr(activation)
-    names = ", ".join(ACTIVATIONS)
     raise ValueError(
-        f"cannot save a model whose activation is the callable {what}: only named "
-        f"activations can be saved ({names})"
+        f"cannot save a model whose activation is the callable {activation_name(activation)}: "
+        f"only named activations can be saved ({', '.join(ACTIVATIONS)})"
     )
