@@ -27,8 +27,8 @@ from .serialize import Field
 from .validate import check_real
 
 
-def join(prefix: str, name: str) -> str:
-    """Join two dotted path parts, ignoring an empty prefix."""
+def _dotted(prefix: str, name: str) -> str:
+    """``prefix.name``, or just ``name`` under the outermost model (an empty prefix)."""
     return f"{prefix}.{name}" if prefix else name
 
 
@@ -61,7 +61,8 @@ class Module:
     """Base class of every model: parameters, their names, zero_grad and state dicts.
 
     Subclasses override `_own_parameters` (name, Parameter pairs they hold directly)
-    and `_children` (name, Module pairs), and call `_assign_names()` at the end of
+    and `_children` (name, Module pairs), declare `config_schema` (their constructor
+    arguments, for ``config()`` and ``repr``), and call `_assign_names()` at the end of
     construction. Every module has a `path`: its dotted place in the outermost model
     ('' for the outermost one), which neurons use to label their output node.
     """
@@ -85,9 +86,9 @@ class Module:
         self.path = prefix
         self._parameters = None  # names (and, while building, members) may have changed
         for name, p in self._own_parameters():
-            p.rename(join(prefix, name))
+            p.rename(_dotted(prefix, name))
         for name, child in self._children():
-            child._assign_names(join(prefix, name))
+            child._assign_names(_dotted(prefix, name))
 
     def named_parameters(self) -> list[tuple[str, Parameter]]:
         """(name, parameter) pairs, names relative to this module, in parameter order."""
@@ -132,9 +133,9 @@ class Module:
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"missing {len(missing)} parameter(s): {_few(missing)}")
+                parts.append(f"missing {len(missing)} parameter(s): {_first_few(missing)}")
             if extra:
-                parts.append(f"unexpected {len(extra)} parameter(s): {_few(extra)}")
+                parts.append(f"unexpected {len(extra)} parameter(s): {_first_few(extra)}")
             raise ValueError(f"state does not match {type(self).__name__}: " + "; ".join(parts))
         values = [check_real(f"parameter {n!r}", state[n]) for n in expected]
         for (_, p), v in zip(named, values):
@@ -158,12 +159,15 @@ class Module:
         serialize.save(self, path)
 
     def __repr__(self) -> str:
-        shown = (
-            f"{key}={field.show(getattr(self, key))!r}" for key, field in self.config_schema.items()
+        """``MLP(nin=2, nouts=[16, 1], ...)``: the constructor arguments, from the schema."""
+        schema = self.config_schema
+        args = ", ".join(
+            f"{key}={field.show(getattr(self, key))!r}" for key, field in schema.items()
         )
-        return f"{type(self).__name__}({', '.join(shown)})"
+        return f"{type(self).__name__}({args})"
 
 
-def _few(names: list[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+def _first_few(names: list[str], limit: int = 5) -> str:
+    """The first `limit` names for a message, and how many more there are."""
+    listed = ", ".join(repr(n) for n in names[:limit])
+    return listed + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")

@@ -39,7 +39,7 @@ VERSION = 1
 _KEYS = ("format", "version", "class", "config", "parameters")
 
 
-def _same(value: Any) -> Any:
+def _as_is(value: Any) -> Any:
     return value
 
 
@@ -53,8 +53,8 @@ class Field:
     """
 
     read: Callable[[str, Any], Any]
-    write: Callable[[Any], Any] = _same
-    show: Callable[[Any], Any] = _same
+    write: Callable[[Any], Any] = _as_is
+    show: Callable[[Any], Any] = _as_is
 
 
 def _read_sizes(what: str, value: Any) -> list[int]:
@@ -95,10 +95,19 @@ def savable(cls: ModelClass) -> ModelClass:
     The class declares ``config_schema`` (its constructor arguments, each a `Field`,
     held as attributes of the same names) and ``count_parameters(config)``. A subclass
     is not savable until it is marked too (it would not load back as its parent).
+    Marking a class again (a notebook cell run twice) replaces it; another class of
+    the same name -> ValueError, since a file names its class by name alone.
     """
     name = cls.__name__
-    if name in SAVABLE:
-        raise ValueError(f"a savable model class named {name!r} is already registered")
+    known = SAVABLE.get(name)
+    if known is not None and (known.__module__, known.__qualname__) != (
+        cls.__module__,
+        cls.__qualname__,
+    ):
+        raise ValueError(
+            f"a savable model class named {name!r} is already registered "
+            f"({known.__module__}.{known.__qualname__})"
+        )
     if not getattr(cls, "config_schema", None) or not hasattr(cls, "count_parameters"):
         raise TypeError(f"@savable {name} must declare config_schema and count_parameters")
     SAVABLE[name] = cls
