@@ -3,6 +3,10 @@
 Every named activation is ONE engine op on the neuron's pre-activation (``linear`` is
 no op at all), so a neuron's graph is always ``dot -> + -> activation``. Any callable
 ``Value -> Value`` works too, but cannot be saved to a file (a name can).
+
+Adding a named activation is one entry in `ACTIVATIONS` (name -> a function applying
+one engine op; a new op first goes to the engine with ``@ag.op``). Layers, model
+files and the CLI's ``--activation`` choices all read this table.
 """
 
 from __future__ import annotations
