@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from autograd.modes import current
+from autograd.spec import OpSpec
 
 # -- the chain rule, written once --------------------------------------------------------
 
@@ -196,7 +197,7 @@ class Value:
         return "" if self._op is None else self._op.tag
 
     @property
-    def spec(self):  # -> OpSpec | None (autograd.spec imports this module)
+    def spec(self) -> OpSpec | None:
         """The registered op that made this node (its name, tag, operator, rule), or
         None for a leaf."""
         return self._op
