@@ -297,27 +297,23 @@ def _backward_unrolled(order: list[Value]) -> None:
 
 
 def _backward_checked(root: Value, seed: float) -> None:
-    """Backward under ``detect_anomaly``: ``chain_rule_steps``, stopping with
-    FloatingPointError at the first non-finite gradient."""
-    steps = list(_checked(chain_rule_steps(root, seed)))
-    for step in steps:
-        step.node.grad = step.upstream
-        for parent, _, contribution in step.edges:
+    """Backward under ``detect_anomaly``: ``chain_rule_steps`` applied to ``.grad``,
+    stopping with FloatingPointError at the first non-finite gradient (a contribution,
+    or a leaf's sum of them)."""
+    for step in chain_rule_steps(root, seed):
+        node = step.node
+        node.grad = step.upstream
+        for parent, local, contribution in step.edges:
+            total = contribution
             if parent._op is None:
                 parent.grad += contribution
-
-
-def _checked(steps: Iterator[ChainRuleStep]) -> Iterator[ChainRuleStep]:
-    for step in steps:
-        for parent, local, contribution in step.edges:
-            if not math.isfinite(contribution):
-                node = step.node
+                total = parent.grad
+            if not math.isfinite(total):
                 raise FloatingPointError(
                     f"detect_anomaly: backward through {node.op!r} (output {node.data!r}, "
                     f"upstream gradient {step.upstream!r}) gave a non-finite gradient "
-                    f"{contribution!r} to input {describe(parent)} (local gradient {local!r})"
+                    f"{total!r} to input {describe(parent)} (local gradient {local!r})"
                 )
-        yield step
 
 
 VALUE_TYPES.add(Value)
