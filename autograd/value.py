@@ -11,7 +11,7 @@ that replays backward (``detect_anomaly``, ``viz.backward_steps``) is built on
 ``chain_rule_steps``.
 
 How a node is stored comes after the rule, because a reader needs it last: it is tuned
-by measurement (see ``benchmarks/``) — one slotted object per node, no closure, no set,
+by measurement (see ``benchmarks/``) — one slotted object per node, no closure, no set per node,
 no reference cycle, so graphs are freed by reference counting.
 """
 
