@@ -32,6 +32,7 @@ from autograd.ops import (
     sub,
     sum_ as sum,  # noqa: F401
     tanh,
+    unchecked_dot,
 )
 from autograd.registry import OPS, op
 from autograd.spec import OpSpec
@@ -72,4 +73,5 @@ __all__ = [
     "sub",
     "tanh",
     "topo_order",
+    "unchecked_dot",
 ]

@@ -175,46 +175,53 @@ def bind(spec: OpSpec, **static: Any) -> OpSpec:
     return bound
 
 
-def as_values(spec: OpSpec, group: Iterable[object]) -> tuple[Value, ...]:
-    """The elements of one input sequence as Values (numbers become constant leaves)."""
-    try:
-        values = tuple(group)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(
-            f"{spec.name}() takes iterables of Values or numbers, got {type(group).__name__}"
-        ) from None
-    if VALUE_TYPES.issuperset(map(type, values)):
-        return values
-    return tuple(map(operand, values))
-
-
 def apply_nary(spec: OpSpec, groups: Sequence[Iterable[object]]) -> Value:
-    """Run an op over sequences: ONE node whose parents are all the elements."""
+    """Run an op over sequences: ONE node whose parents are all the elements.
+
+    The parents tuple is the one copy made; the types are checked in one pass over it
+    (numbers become constant leaves), so ``ag.dot(w, x)`` is cheap enough for every
+    neuron of a layer to call on the same inputs.
+    """
+    try:
+        sizes = [len(g) for g in groups]  # type: ignore[arg-type]
+    except TypeError:  # an iterator: read each group once
+        return apply_nary(spec, [_materialised(spec, g) for g in groups])
+    n = sizes[0]
     if len(groups) == 1:
-        parents = as_values(spec, groups[0])
-        n = len(parents)
-        inputs = ([p.data for p in parents],)
+        parents = tuple(groups[0])
+    elif len(groups) == 2:
+        parents = (*groups[0], *groups[1])
+        if sizes[1] != n:
+            raise ValueError(f"{spec.name}: sequences differ in length {sizes}")
     else:
-        seqs = [as_values(spec, g) for g in groups]
-        n = len(seqs[0])
-        for s in seqs:
-            if len(s) != n:
-                lengths = [len(s) for s in seqs]
-                raise ValueError(f"{spec.name}: sequences differ in length {lengths}")
-        parents = seqs[0] + seqs[1] if len(seqs) == 2 else tuple(chain.from_iterable(seqs))
-        inputs = [[p.data for p in s] for s in seqs]
+        parents = tuple(chain.from_iterable(groups))
+        if sizes.count(n) != len(sizes):
+            raise ValueError(f"{spec.name}: sequences differ in length {sizes}")
     if n == 0:
         raise ValueError(f"{spec.name}: needs at least one value, got none")
-    return record_nary(spec, parents, inputs)
+    if not VALUE_TYPES.issuperset(map(type, parents)):
+        parents = tuple(map(operand, parents))
+    data = [p.data for p in parents]
+    if len(groups) == 1:
+        return record_nary(spec, parents, (data,))
+    if len(groups) == 2:
+        return record_nary(spec, parents, (data[:n], data[n:]))
+    return record_nary(spec, parents, [data[i * n : (i + 1) * n] for i in range(len(groups))])
+
+
+def _materialised(spec: OpSpec, group: object) -> tuple[object, ...]:
+    if not isinstance(group, Iterable):
+        raise TypeError(
+            f"{spec.name}() takes iterables of Values or numbers, got {type(group).__name__}"
+        )
+    return tuple(group)
 
 
 def record_nary(spec: OpSpec, parents: tuple[Value, ...], inputs: Sequence[list[float]]) -> Value:
     """The n-ary node of ``spec`` from checked ``parents`` and their data grouped as the
     rule takes it (one list per sequence).
 
-    ``apply_nary`` calls it after checking its inputs; a caller that checked once for
-    many nodes (an nn layer feeding the same inputs to all of its neurons) may call it
-    directly and skip re-checking them per node.
+    ``apply_nary`` calls it after checking its inputs.
     """
     try:
         out, local = spec.call(*inputs)

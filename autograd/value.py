@@ -11,7 +11,7 @@ that replays backward (``detect_anomaly``, ``viz.backward_steps``) is built on
 ``chain_rule_steps``.
 
 How a node is stored comes after the rule, because a reader needs it last: it is tuned
-by measurement (see ``benchmarks/``) — one slotted object per node, no closure, no set,
+by measurement (see ``benchmarks/``) — one slotted object per node, no closure, no set per node,
 no reference cycle, so graphs are freed by reference counting.
 """
 
@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from autograd.modes import current
+from autograd.spec import OpSpec
 
 # -- the chain rule, written once --------------------------------------------------------
 
@@ -196,7 +197,7 @@ class Value:
         return "" if self._op is None else self._op.tag
 
     @property
-    def spec(self):  # -> OpSpec | None (autograd.spec imports this module)
+    def spec(self) -> OpSpec | None:
         """The registered op that made this node (its name, tag, operator, rule), or
         None for a leaf."""
         return self._op
@@ -296,27 +297,23 @@ def _backward_unrolled(order: list[Value]) -> None:
 
 
 def _backward_checked(root: Value, seed: float) -> None:
-    """Backward under ``detect_anomaly``: ``chain_rule_steps``, stopping with
-    FloatingPointError at the first non-finite gradient."""
-    steps = list(_checked(chain_rule_steps(root, seed)))
-    for step in steps:
-        step.node.grad = step.upstream
-        for parent, _, contribution in step.edges:
+    """Backward under ``detect_anomaly``: ``chain_rule_steps`` applied to ``.grad``,
+    stopping with FloatingPointError at the first non-finite gradient (a contribution,
+    or a leaf's sum of them)."""
+    for step in chain_rule_steps(root, seed):
+        node = step.node
+        node.grad = step.upstream
+        for parent, local, contribution in step.edges:
+            total = contribution
             if parent._op is None:
                 parent.grad += contribution
-
-
-def _checked(steps: Iterator[ChainRuleStep]) -> Iterator[ChainRuleStep]:
-    for step in steps:
-        for parent, local, contribution in step.edges:
-            if not math.isfinite(contribution):
-                node = step.node
+                total = parent.grad
+            if not math.isfinite(total):
                 raise FloatingPointError(
                     f"detect_anomaly: backward through {node.op!r} (output {node.data!r}, "
                     f"upstream gradient {step.upstream!r}) gave a non-finite gradient "
-                    f"{contribution!r} to input {describe(parent)} (local gradient {local!r})"
+                    f"{total!r} to input {describe(parent)} (local gradient {local!r})"
                 )
-        yield step
 
 
 VALUE_TYPES.add(Value)

@@ -3,6 +3,10 @@
 Every named activation is ONE engine op on the neuron's pre-activation (``linear`` is
 no op at all), so a neuron's graph is always ``dot -> + -> activation``. Any callable
 ``Value -> Value`` works too, but cannot be saved to a file (a name can).
+
+Adding a named activation is one entry in `ACTIVATIONS` (name -> a function applying
+one engine op; a new op first goes to the engine with ``@ag.op``). Layers, model
+files and the CLI's ``--activation`` choices all read this table.
 """
 
 from __future__ import annotations
@@ -54,13 +58,18 @@ def resolve(activation: str | Activation, what: str = "activation") -> Activatio
     raise TypeError(f"{what} must be a name or a callable Value -> Value, got {activation!r}")
 
 
+def activation_name(activation: str | Activation) -> str:
+    """How a drawing, repr or message names `activation`: its name, or a callable's."""
+    if isinstance(activation, str):
+        return activation
+    return getattr(activation, "__qualname__", None) or repr(activation)
+
+
 def name_for_saving(activation: str | Activation) -> str:
     """The activation's name for a model file; a callable cannot be saved -> ValueError."""
     if isinstance(activation, str):
         return activation
-    what = getattr(activation, "__qualname__", None) or repr(activation)
-    names = ", ".join(ACTIVATIONS)
     raise ValueError(
-        f"cannot save a model whose activation is the callable {what}: only named "
-        f"activations can be saved ({names})"
+        f"cannot save a model whose activation is the callable {activation_name(activation)}: "
+        f"only named activations can be saved ({', '.join(ACTIVATIONS)})"
     )

@@ -9,24 +9,17 @@ Noise is Gaussian with standard deviation `noise`, added to each coordinate.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
 
-from .validate import check_finite_nonneg, check_X
+from .validate import check_finite_nonneg, check_int, check_real, check_X, make_rng
 
 
-def _check_n(n: Any, minimum: int, why: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
-        raise ValueError(f"n must be an integer >= {minimum} ({why}), got {n!r}")
-    return int(n)
-
-
-def _rng(seed: Any) -> np.random.Generator:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise ValueError(f"seed must be an integer or None, got {seed!r}")
-    return np.random.default_rng(seed)
+def _checked(n: Any, minimum: int, why: str, noise: Any, seed: Any):
+    """Every maker's checked n (at least `minimum`, for `why`), noise and generator."""
+    n = check_int("n", n, minimum, why)
+    return n, check_finite_nonneg("noise", noise), make_rng(seed)
 
 
 def _split(n: int, k: int) -> list[int]:
@@ -47,9 +40,7 @@ def _finish(
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = 0):
     """Two interleaving half circles: class 0 the upper moon, class 1 the lower one."""
-    n = _check_n(n, 2, "one point per class")
-    noise = check_finite_nonneg("noise", noise)
-    rng = _rng(seed)
+    n, noise, rng = _checked(n, 2, "one point per class", noise, seed)
     n0, n1 = _split(n, 2)
     t0 = np.linspace(0.0, math.pi, n0)
     t1 = np.linspace(0.0, math.pi, n1)
@@ -63,16 +54,13 @@ def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: i
 
     No line separates them; in polar coordinates (`to_polar`) a line on r does.
     """
-    n = _check_n(n, 2, "one point per class")
-    noise = check_finite_nonneg("noise", noise)
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
-        raise ValueError(f"factor must be a number in (0, 1), got {factor!r}")
-    rng = _rng(seed)
+    n, noise, rng = _checked(n, 2, "one point per class", noise, seed)
+    factor = check_real("factor", factor, above=0, below=1)
     n0, n1 = _split(n, 2)
     t0 = np.linspace(0.0, 2 * math.pi, n0, endpoint=False)
     t1 = np.linspace(0.0, 2 * math.pi, n1, endpoint=False)
     outer = np.column_stack([np.cos(t0), np.sin(t0)])
-    inner = np.column_stack([np.cos(t1), np.sin(t1)]) * float(factor)
+    inner = np.column_stack([np.cos(t1), np.sin(t1)]) * factor
     return _finish([outer, inner], rng, noise)
 
 
@@ -81,9 +69,7 @@ def make_xor(n: int = 100, noise: float = 0.1, seed: int | None = 0):
 
     The textbook set no single line separates (a perceptron never converges on it).
     """
-    n = _check_n(n, 4, "one point per corner")
-    noise = check_finite_nonneg("noise", noise)
-    rng = _rng(seed)
+    n, noise, rng = _checked(n, 4, "one point per corner", noise, seed)
     # corners in order (+,+), (-,-) -> class 0; (+,-), (-,+) -> class 1
     corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
     counts = _split(n, 4)
@@ -93,9 +79,8 @@ def make_xor(n: int = 100, noise: float = 0.1, seed: int | None = 0):
 
 def _k_classes(n: Any, classes: Any, noise: Any, seed: Any):
     """The checked arguments of a data set of ``classes`` classes, and its generator."""
-    classes = _check_classes(classes)
-    n = _check_n(n, classes, "one point per class")
-    return classes, n, check_finite_nonneg("noise", noise), _rng(seed)
+    classes = check_int("classes", classes, minimum=2)
+    return (classes, *_checked(n, classes, "one point per class", noise, seed))
 
 
 def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.1, seed: int | None = 0):
@@ -121,12 +106,6 @@ def make_blobs(n: int = 150, classes: int = 3, noise: float = 0.5, seed: int | N
         centre = 2.5 * np.array([math.cos(angle), math.sin(angle)])
         parts.append(np.repeat(centre[None, :], count, axis=0))
     return _finish(parts, rng, noise)
-
-
-def _check_classes(classes: Any) -> int:
-    if isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes < 2:
-        raise ValueError(f"classes must be an integer >= 2, got {classes!r}")
-    return int(classes)
 
 
 def to_polar(X: Any) -> np.ndarray:

@@ -13,10 +13,11 @@ from typing import Any
 import autograd as ag
 from autograd import Value
 
-from .layers import Inputs, Seed, UnitRow, prepare, weighted_sum
-from .module import Module, as_inputs, make_rng
+from .layers import Inputs, Seed, UnitRow, shared_inputs, weighted_sum
+from .module import Module, as_inputs
 from .parameter import Parameter
-from .validate import check_positive_int
+from .serialize import SIZE, savable
+from .validate import check_positive_int, make_rng
 
 
 class MaxoutUnit(Module):
@@ -26,6 +27,7 @@ class MaxoutUnit(Module):
     with its path, like a neuron's.
     """
 
+    config_schema = {"nin": SIZE, "pieces": SIZE}  # shown by repr; a unit alone is not savable
     _standalone_label = "maxout"
 
     def __init__(self, nin: int, pieces: int = 2, seed: Seed = None):
@@ -47,24 +49,23 @@ class MaxoutUnit(Module):
         return named
 
     def __call__(self, x: Iterable[Any]) -> Value:
-        return self._forward(prepare(as_inputs(x, self.nin)))
+        return self._forward(shared_inputs(as_inputs(x, self.nin)))
 
     def _forward(self, inputs: Inputs) -> Value:
+        """The forward pass on already-checked inputs: k dots, k +, one max."""
         out = ag.max([weighted_sum(w, inputs) + b for w, b in zip(self.w, self.b)])
         out.label = self.path or self._standalone_label
         return out
 
-    def _repr_config(self) -> dict[str, Any]:
-        return {"nin": self.nin, "pieces": self.pieces}
 
-
+@savable
 class Maxout(UnitRow):
     """A layer of `nout` maxout units (the lecture's max(w1ᵀx + b1, w2ᵀx + b2)).
 
     Returns a list of nout Values; units are named ``neurons.i`` like a Layer's neurons.
     """
 
-    _CONFIG = {"nin": "size", "nout": "size", "pieces": "size"}
+    config_schema = {"nin": SIZE, "nout": SIZE, "pieces": SIZE}
 
     def __init__(self, nin: int, nout: int, pieces: int = 2, seed: Seed = None):
         self.nin = check_positive_int("nin", nin)
@@ -74,9 +75,6 @@ class Maxout(UnitRow):
         self.neurons = [MaxoutUnit(self.nin, self.pieces, rng) for _ in range(self.nout)]
         self._assign_names()
 
-    def config(self) -> dict[str, Any]:
-        return {"nin": self.nin, "nout": self.nout, "pieces": self.pieces}
-
     @staticmethod
-    def _count_parameters(config: dict[str, Any]) -> int:
+    def count_parameters(config: dict[str, Any]) -> int:
         return config["nout"] * config["pieces"] * (config["nin"] + 1)

@@ -5,42 +5,31 @@ parameters it owns directly (`_own_parameters`) and its sub-modules (`_children`
 from those two, `Module` derives everything else: `parameters()` in a fixed order
 (layer by layer, neuron by neuron, weights then bias), 0-based dotted names such as
 ``layers.0.neurons.3.w.1``, `zero_grad`, and an all-or-nothing `load_state_dict`.
+A module's constructor arguments are declared once, in ``config_schema`` (see
+`nn/serialize.py`): ``config()`` (what a file stores) and ``repr`` follow from it.
 Saving to and loading from a file lives in `nn/serialize.py`.
 """
 
 from __future__ import annotations
 
 import functools
-import math
-import numbers
 from collections.abc import Iterable, Mapping
 from os import PathLike
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from autograd import Value
 
+from . import serialize
 from .parameter import Parameter
-from .validate import shown
+from .serialize import Field
+from .validate import check_real
 
 
-def join(prefix: str, name: str) -> str:
-    """Join two dotted path parts, ignoring an empty prefix."""
+def _dotted(prefix: str, name: str) -> str:
+    """``prefix.name``, or just ``name`` under the outermost model (an empty prefix)."""
     return f"{prefix}.{name}" if prefix else name
-
-
-def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    """A numpy Generator from a seed (int or None), or the given Generator itself.
-
-    Passing one Generator down the tree (MLP -> Layer -> Neuron) makes a whole model
-    reproducible from the single seed given to the outermost constructor.
-    """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
-        return np.random.default_rng(seed)
-    raise TypeError(f"seed must be an int, None or a numpy Generator, got {seed!r}")
 
 
 def as_inputs(x: Iterable[Any], nin: int) -> list[Value]:
@@ -68,32 +57,19 @@ def _labels(nin: int) -> tuple[str, ...]:
     return tuple(f"x{i}" for i in range(nin))
 
 
-def check_state_value(name: str, value: Any) -> float:
-    """A parameter value from a state dict: a finite real number, else ValueError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"parameter {name!r}: expected a real number, got {shown(value)}")
-    try:
-        number = float(value)
-    except OverflowError:  # e.g. the integer 10**400: no float holds it
-        raise ValueError(
-            f"parameter {name!r}: expected a finite number, got {shown(value)}, "
-            "too large for a float"
-        ) from None
-    if not math.isfinite(number):
-        raise ValueError(f"parameter {name!r}: expected a finite number, got {shown(value)}")
-    return number
-
-
 class Module:
     """Base class of every model: parameters, their names, zero_grad and state dicts.
 
     Subclasses override `_own_parameters` (name, Parameter pairs they hold directly)
-    and `_children` (name, Module pairs), and call `_assign_names()` at the end of
+    and `_children` (name, Module pairs), declare `config_schema` (their constructor
+    arguments, for ``config()`` and ``repr``), and call `_assign_names()` at the end of
     construction. Every module has a `path`: its dotted place in the outermost model
     ('' for the outermost one), which neurons use to label their output node.
     """
 
     path: str = ""
+    # The constructor arguments, each held as the attribute of the same name.
+    config_schema: ClassVar[dict[str, Field]] = {}
 
     def _own_parameters(self) -> list[tuple[str, Parameter]]:
         return []
@@ -110,9 +86,9 @@ class Module:
         self.path = prefix
         self._parameters = None  # names (and, while building, members) may have changed
         for name, p in self._own_parameters():
-            p.rename(join(prefix, name))
+            p.rename(_dotted(prefix, name))
         for name, child in self._children():
-            child._assign_names(join(prefix, name))
+            child._assign_names(_dotted(prefix, name))
 
     def named_parameters(self) -> list[tuple[str, Parameter]]:
         """(name, parameter) pairs, names relative to this module, in parameter order."""
@@ -157,40 +133,41 @@ class Module:
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"missing {len(missing)} parameter(s): {_few(missing)}")
+                parts.append(f"missing {len(missing)} parameter(s): {_first_few(missing)}")
             if extra:
-                parts.append(f"unexpected {len(extra)} parameter(s): {_few(extra)}")
+                parts.append(f"unexpected {len(extra)} parameter(s): {_first_few(extra)}")
             raise ValueError(f"state does not match {type(self).__name__}: " + "; ".join(parts))
-        values = [check_state_value(n, state[n]) for n in expected]
+        values = [check_real(f"parameter {n!r}", state[n]) for n in expected]
         for (_, p), v in zip(named, values):
             p.data = v
 
-    # -- saving (the file format itself is in serialize.py) --------------------------
+    # -- the architecture, and saving it (the file format is in serialize.py) ----------
 
     def config(self) -> dict[str, Any]:
-        """The constructor arguments that rebuild this architecture (for save/load)."""
-        raise NotImplementedError(f"{type(self).__name__} cannot be saved (no config)")
+        """The constructor arguments that rebuild this architecture, as a file stores them.
+
+        Read from ``config_schema``; a callable activation cannot be saved -> ValueError.
+        """
+        return {key: field.write(getattr(self, key)) for key, field in self.config_schema.items()}
 
     def save(self, path: str | PathLike[str]) -> None:
         """Write architecture and parameters as JSON to `path`, atomically.
 
-        A callable activation cannot be saved -> ValueError naming it.
+        Only ``@savable`` classes can be saved; a callable activation cannot be saved ->
+        ValueError naming it.
         """
-        from .serialize import save
-
-        save(self, path)
+        serialize.save(self, path)
 
     def __repr__(self) -> str:
-        try:
-            args = ", ".join(f"{k}={v!r}" for k, v in self._repr_config().items())
-        except NotImplementedError:
-            args = ""
+        """``MLP(nin=2, nouts=[16, 1], ...)``: the constructor arguments, from the schema."""
+        schema = self.config_schema
+        args = ", ".join(
+            f"{key}={field.show(getattr(self, key))!r}" for key, field in schema.items()
+        )
         return f"{type(self).__name__}({args})"
 
-    def _repr_config(self) -> dict[str, Any]:
-        return self.config()
 
-
-def _few(names: list[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+def _first_few(names: list[str], limit: int = 5) -> str:
+    """The first `limit` names for a message, and how many more there are."""
+    listed = ", ".join(repr(n) for n in names[:limit])
+    return listed + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")

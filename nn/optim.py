@@ -7,11 +7,11 @@ Updates are written straight to ``p.data`` (plain floats), so a step builds no g
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
-from typing import Any
 
 from autograd import Value
+
+from .validate import check_finite_nonneg, check_real
 
 
 def _check_params(params: Iterable[Value]) -> list[Value]:
@@ -29,18 +29,12 @@ def _check_params(params: Iterable[Value]) -> list[Value]:
     return list({id(p): p for p in ps}.values())
 
 
-def _check_number(what: str, v: Any, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not low <= v < high:
-        raise ValueError(f"{what} must be a number in [{low}, {high}), got {v!r}")
-    return float(v)
-
-
 class Optimizer:
     """What every optimiser shares: its parameters (each once), `lr`, and `zero_grad`."""
 
     def __init__(self, params: Iterable[Value], lr: float):
         self.params = _check_params(params)
-        self.lr = _check_number("lr", lr)
+        self.lr = check_finite_nonneg("lr", lr)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 before the next backward pass."""
@@ -67,8 +61,8 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ):
         super().__init__(params, lr)
-        self.momentum = _check_number("momentum", momentum)
-        self.weight_decay = _check_number("weight_decay", weight_decay)
+        self.momentum = check_finite_nonneg("momentum", momentum)
+        self.weight_decay = check_finite_nonneg("weight_decay", weight_decay)
         self.velocity: list[float] | None = None
 
     def step(self) -> None:
@@ -105,10 +99,10 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         beta1, beta2 = betas
         self.betas = (
-            _check_number("beta1", beta1, 0.0, 1.0),
-            _check_number("beta2", beta2, 0.0, 1.0),
+            check_real("beta1", beta1, at_least=0, below=1),
+            check_real("beta2", beta2, at_least=0, below=1),
         )
-        self.eps = _check_number("eps", eps)
+        self.eps = check_finite_nonneg("eps", eps)
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)

@@ -10,14 +10,15 @@ theorem) and never on XOR, where no line does.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 from .layers import Neuron
-from .validate import check_X, check_y
+from .serialize import SIZE, savable
+from .validate import check_positive_int, check_real, check_X, check_y
 
 
+@savable
 class Perceptron(Neuron):
     """step(w·x + b) with weights and bias from 0; calling it returns the step Value.
 
@@ -25,7 +26,7 @@ class Perceptron(Neuron):
     ``perceptron``.
     """
 
-    _CONFIG = {"nin": "size"}
+    config_schema = {"nin": SIZE}  # count_parameters is Neuron's: nin + 1
     _standalone_label = "perceptron"
 
     def __init__(self, nin: int):
@@ -61,12 +62,9 @@ class Perceptron(Neuron):
         """
         rows = check_X(X, self.nin).tolist()
         labels = check_y(y, len(rows), 2).tolist()
-        if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
-            raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
-        if not _finite_real(lr) or lr <= 0:
-            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-        if not _finite_real(max_error_rate) or not 0 <= max_error_rate <= 1:
-            raise ValueError(f"max_error_rate must be in [0, 1], got {max_error_rate!r}")
+        epochs = check_positive_int("epochs", epochs)  # as fit() checks it
+        lr = check_real("lr", lr, above=0)
+        max_error_rate = check_real("max_error_rate", max_error_rate, at_least=0, at_most=1)
 
         w = [p.data for p in self.w]
         b = self.b.data
@@ -87,13 +85,3 @@ class Perceptron(Neuron):
             p.data = v
         self.b.data = b
         return history
-
-    def config(self) -> dict[str, Any]:
-        return {"nin": self.nin}
-
-    def _repr_config(self) -> dict[str, Any]:
-        return {"nin": self.nin}
-
-
-def _finite_real(v: Any) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)

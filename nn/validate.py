@@ -1,14 +1,26 @@
 """Checks of arguments shared across nn: clear errors up front, naming the argument.
 
-Training data (`check_X`, `check_y`) for Perceptron.fit and fit(); sizes
-(`check_positive_int`) for layers, fit's epochs and model files; rates and noise
-(`check_finite_nonneg`); `shown` keeps a huge value's repr short in a message.
+One family for every number an nn function takes, each fault one error type — a
+ValueError naming the argument, what was expected and what came (a bool, a str or a
+number out of range alike; a wrong *kind* of object where a model or data is expected
+stays a TypeError at the call that saw it):
+
+    check_int(what, n, minimum=1)          whole numbers: sizes, epochs, counts
+    check_real(what, x, at_least=..., above=..., at_most=..., below=...)
+                                           finite real numbers in a range: rates, noise
+    check_seed(what, seed)                 None or a whole number >= 0
+    make_rng(seed)                         a numpy Generator from a checked seed
+
+`check_positive_int` and `check_finite_nonneg` are the two commonest cases by name.
+Training data: `check_X`, `check_y`. `shown` keeps a huge value's repr short in a
+message.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import operator
 from typing import Any
 
 import numpy as np
@@ -29,18 +41,88 @@ def shown(value: Any, limit: int = 60) -> str:
     return text
 
 
-def check_positive_int(what: str, n: Any) -> int:
-    """`n` as a positive int (bools refused) or ValueError naming `what`."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{what} must be a positive integer, got {shown(n)}")
+def _is_int(n: Any) -> bool:
+    return isinstance(n, numbers.Integral) and not isinstance(n, bool)
+
+
+def check_int(what: str, n: Any, minimum: int = 1, why: str = "") -> int:
+    """`n` as an int >= `minimum` (bools refused), else ValueError naming `what`.
+
+    `why` (e.g. "one point per class") is added to the message to explain the minimum.
+    """
+    if not _is_int(n) or n < minimum:
+        expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        because = f" ({why})" if why else ""
+        raise ValueError(f"{what} must be {expected}{because}, got {shown(n)}")
     return int(n)
 
 
-def check_finite_nonneg(what: str, v: Any) -> float:
-    """`v` as a finite float >= 0 (bools refused) or ValueError naming `what`."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0:
-        raise ValueError(f"{what} must be a finite number >= 0, got {shown(v)}")
-    return float(v)
+def check_real(
+    what: str,
+    x: Any,
+    *,
+    at_least: float | None = None,
+    above: float | None = None,
+    at_most: float | None = None,
+    below: float | None = None,
+) -> float:
+    """`x` as a finite float within the bounds given (bools refused), else ValueError.
+
+    ``at_least``/``at_most`` are closed bounds, ``above``/``below`` open ones:
+    ``check_real("factor", f, above=0, below=1)`` accepts 0 < f < 1.
+    """
+    limits = {">=": at_least, ">": above, "<=": at_most, "<": below}
+    limits = {symbol: bound for symbol, bound in limits.items() if bound is not None}
+    number = _finite_float(x)
+    if number is None or not all(_HOLDS[s](number, bound) for s, bound in limits.items()):
+        wanted = " and ".join(f"{s} {bound:g}" for s, bound in limits.items())
+        expected = f"a finite number {wanted}".rstrip()
+        too_large = ", too large for a float" if _is_int(x) and number is None else ""
+        raise ValueError(f"{what} must be {expected}, got {shown(x)}{too_large}")
+    return number
+
+
+_HOLDS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+def _finite_float(x: Any) -> float | None:
+    """`x` as a finite float, or None for NaN, inf, a bool, a non-number or a huge int."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None
+    try:
+        number = float(x)
+    except OverflowError:  # e.g. the integer 10**400: no float holds it
+        return None
+    return number if math.isfinite(number) else None
+
+
+def check_seed(what: str, seed: Any) -> int | None:
+    """`seed` as None or an int >= 0 (what numpy's generators take), else ValueError."""
+    if seed is not None and (not _is_int(seed) or seed < 0):
+        raise ValueError(f"{what} must be None or an integer >= 0, got {shown(seed)}")
+    return None if seed is None else int(seed)
+
+
+def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy Generator from a seed (None or an int >= 0), or the given Generator itself.
+
+    Passing one Generator down the tree (MLP -> Layer -> Neuron) makes a whole model
+    reproducible from the single seed given to the outermost constructor. A bad seed ->
+    ValueError (`check_seed`).
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_seed("seed", seed))
+
+
+def check_positive_int(what: str, n: Any) -> int:
+    """`n` as a positive int (bools refused) or ValueError naming `what`."""
+    return check_int(what, n, minimum=1)
+
+
+def check_finite_nonneg(what: str, x: Any) -> float:
+    """`x` as a finite float >= 0 (bools refused) or ValueError naming `what`."""
+    return check_real(what, x, at_least=0)
 
 
 def check_X(X: Any, nin: int | None = None) -> np.ndarray:

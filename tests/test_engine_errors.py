@@ -221,3 +221,10 @@ class TestUserOpResultsAreChecked:
         out = fn(2.0)
         assert type(out.data) is float and out.data == 4.0
         assert type(out.local_grads[0]) is float
+
+
+def test_detect_anomaly_catches_a_leaf_whose_gradient_sum_overflows():
+    x = Value(1.0, label="x")
+    f = x * 1e308 + x * 1e308  # each contribution is finite, their sum is inf
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"inf to input 1.0 \[x\]"):
+        f.backward()

@@ -213,3 +213,37 @@ def test_stable_forms_stay_finite_and_accurate_at_large_inputs(x):
     assert lse.data == pytest.approx(expected, rel=1e-9, abs=1e-300)
     assert all(math.isfinite(g) for g in lse.local_grads)
     assert sum(lse.local_grads) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("name", ["tanh", "leaky_relu", "exp", "add", "dot"])
+def test_help_shows_the_rules_docstring_for_method_and_function(name):
+    doc = OPS[name].rule.__doc__
+    assert getattr(ag, name).__doc__ == doc
+    if not OPS[name].sequences:
+        assert getattr(Value, name).__doc__ == doc  # help(Value.tanh), x.tanh? in Jupyter
+
+
+def test_operators_are_declared_by_their_registration():
+    assert (OPS["add"].operator, OPS["add"].dunders) == ("+", ("__add__", "__radd__"))
+    assert OPS["neg"].operator == "-" and OPS["powc"].operator == "**"
+    assert OPS["tanh"].operator is None
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    assert (x + y).spec.write(["x", "y"]) == "x + y"
+    assert (-x).spec.write(["x"]) == "-x" and (x**2).spec.write(["x"]) == "x**2"
+    assert x.tanh().spec.write(["x"]) == "tanh(x)" and x.spec is None
+
+
+def test_unchecked_dot_builds_the_node_dot_builds():
+    ws = (Value(0.5), Value(-1.0))
+    xs = (Value(2.0), Value(3.0))
+    a, b = ag.dot(ws, xs), ag.unchecked_dot(ws, xs, [2.0, 3.0])
+    assert (a.data, a.op, a.parents, a.local_grads) == (b.data, b.op, b.parents, b.local_grads)
+
+
+def test_a_value_subclass_is_known_as_a_node_as_soon_as_it_is_defined():
+    class Tagged(Value):
+        __slots__ = ()
+
+    t = Tagged(2.0)
+    y = ag.dot([t], [t])
+    assert y.parents == (t, t) and ag.sum([t, 1.0]).parents[0] is t

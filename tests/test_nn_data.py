@@ -1,5 +1,7 @@
 """Toy data sets: shapes, classes, determinism, geometry, and argument checks."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -104,3 +106,28 @@ def test_shared_checks_name_the_argument():
         check_positive_int("epochs", True)
     with pytest.raises(ValueError, match="noise must be a finite number >= 0, got inf"):
         check_finite_nonneg("noise", float("inf"))
+
+
+def test_one_checker_family_one_value_error_per_fault():
+    from nn.validate import check_int, check_real, check_seed
+
+    assert check_int("n", 4, minimum=4) == 4 and check_seed("seed", None) is None
+    assert check_real("factor", 0.5, above=0, below=1) == 0.5 and check_seed("seed", 2**40) == 2**40
+    faults = [
+        (
+            lambda: check_int("n", 3, minimum=4, why="one per corner"),
+            "n must be an integer >= 4 (one per corner), got 3",
+        ),
+        (lambda: check_int("n", 2.0), "n must be a positive integer, got 2.0"),
+        (
+            lambda: check_real("factor", 1, above=0, below=1),
+            "factor must be a finite number > 0 and < 1, got 1",
+        ),
+        (lambda: check_real("lr", "1"), "lr must be a finite number, got '1'"),
+        (lambda: check_real("lr", True, at_least=0), "lr must be a finite number >= 0, got True"),
+        (lambda: check_real("lr", 10**400), "too large for a float"),
+        (lambda: check_seed("seed", -1), "seed must be None or an integer >= 0, got -1"),
+    ]
+    for call, message in faults:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            call()

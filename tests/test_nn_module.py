@@ -332,3 +332,24 @@ def test_nn_exports_the_public_names():
         "History",
     ]:
         assert hasattr(nn, name), name
+
+
+@pytest.mark.parametrize("bad", ["x", 1.5, True, -1])
+def test_a_bad_seed_is_the_same_value_error_for_models_and_data_sets(bad):
+    for make in (
+        lambda: MLP(2, [1], seed=bad),
+        lambda: Neuron(2, seed=bad),
+        lambda: Maxout(2, 1, seed=bad),
+        lambda: LinearClassifier(2, 2, seed=bad),
+        lambda: nn.data.make_moons(seed=bad),
+    ):
+        with pytest.raises(ValueError, match="seed must be None or an integer >= 0"):
+            make()
+
+
+def test_one_generator_passed_down_makes_the_whole_model():
+    rng = np.random.default_rng(3)
+    assert Layer(2, 2, seed=rng).state_dict() != Layer(2, 2, seed=rng).state_dict()
+    assert MLP(2, [2], seed=3).state_dict() == {
+        f"layers.0.{k}": v for k, v in Layer(2, 2, seed=3).state_dict().items()
+    }

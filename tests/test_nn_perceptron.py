@@ -85,9 +85,10 @@ def test_max_error_rate_stops_at_the_first_good_enough_epoch():
     assert all(e > 50 for e in errors[:-1])
 
 
-def test_zero_epochs_changes_nothing():
+def test_zero_epochs_is_refused_as_fit_refuses_it_and_changes_nothing():
     p = Perceptron(2)
-    assert p.fit(AND_X, AND_Y, epochs=0) == []
+    with pytest.raises(ValueError, match="epochs must be a positive integer, got 0"):
+        p.fit(AND_X, AND_Y, epochs=0)
     assert weights(p) == ([0.0, 0.0], 0.0)
 
 

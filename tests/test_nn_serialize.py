@@ -254,3 +254,137 @@ def test_saved_files_get_ordinary_permissions_not_private_temp_ones(tmp_path):
     os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
     assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temp file left
+
+
+# -- the registry of savable classes and the one config schema per class ---------------
+
+# Written by chainrule before the registry existed: the file format has not changed.
+V1_FILE = """{
+ "format": "chainrule.model", "version": 1, "class": "MLP",
+ "config": {"nin": 2, "nouts": [2, 1], "activation": "tanh", "output_activation": "linear"},
+ "parameters": {
+  "layers.0.neurons.0.w.0": -1.0, "layers.0.neurons.0.w.1": -0.75,
+  "layers.0.neurons.0.b": -0.5, "layers.0.neurons.1.w.0": -0.25,
+  "layers.0.neurons.1.w.1": 0.0, "layers.0.neurons.1.b": 0.25,
+  "layers.1.neurons.0.w.0": 0.5, "layers.1.neurons.0.w.1": 0.75,
+  "layers.1.neurons.0.b": 1.0
+ }
+}
+"""
+
+
+def test_a_file_written_before_the_registry_still_loads(tmp_path):
+    path = tmp_path / "old.json"
+    path.write_text(V1_FILE)
+    model = nn.load(path)
+    assert repr(model) == "MLP(nin=2, nouts=[2, 1], activation='tanh', output_activation='linear')"
+    assert model([0.5, -1.0]).data == 0.9708054201268426
+    model.save(path)
+    assert json.loads(path.read_text()) == json.loads(V1_FILE)
+
+
+def test_every_built_in_model_class_is_registered_by_itself():
+    from nn import serialize
+
+    assert list(serialize.SAVABLE) == [
+        "Neuron",
+        "Layer",
+        "MLP",
+        "LinearClassifier",
+        "Maxout",
+        "Perceptron",
+    ]
+
+
+def test_serialize_imports_no_model_module():
+    import ast
+    from pathlib import Path
+
+    from nn import serialize
+
+    tree = ast.parse(Path(serialize.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert imported.isdisjoint({"layers", "maxout", "perceptron", "module"}), imported
+
+
+def _bias_class():
+    """A user's own model: one bias per input, savable by marking it."""
+    from nn import Module, Parameter
+    from nn.serialize import SIZE
+
+    class Bias(Module):
+        config_schema = {"nin": SIZE}
+
+        def __init__(self, nin):
+            self.nin = nin
+            self.b = [Parameter(0.5 * i) for i in range(nin)]
+            self._assign_names()
+
+        def _own_parameters(self):
+            return [(f"b.{i}", b) for i, b in enumerate(self.b)]
+
+        @staticmethod
+        def count_parameters(config):
+            return config["nin"]
+
+    return Bias
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    from nn import serialize
+
+    monkeypatch.setattr(serialize, "SAVABLE", dict(serialize.SAVABLE))
+    return serialize
+
+
+def test_a_class_marked_savable_saves_and_loads_by_its_name(tmp_path, registry):
+    Bias = registry.savable(_bias_class())
+    model = Bias(3)
+    assert repr(model) == "Bias(nin=3)" and model.config() == {"nin": 3}
+    loaded = nn.load(saved(tmp_path, model))
+    assert type(loaded) is Bias and loaded.state_dict() == {"b.0": 0.0, "b.1": 0.5, "b.2": 1.0}
+
+
+def test_an_unmarked_subclass_is_not_savable(tmp_path, registry):
+    class MyMLP(MLP):
+        pass
+
+    with pytest.raises(ValueError, match="cannot save a MyMLP: only Neuron, Layer, MLP"):
+        MyMLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_marking_again_replaces_but_another_class_of_the_same_name_is_refused(registry):
+    first = registry.savable(_bias_class())
+    again = registry.savable(_bias_class())  # the same class, defined again (a cell rerun)
+    assert registry.SAVABLE["Bias"] is again is not first
+    with pytest.raises(ValueError, match="'MLP' is already registered"):
+
+        @registry.savable
+        class MLP(nn.Module):
+            config_schema = {"nin": registry.SIZE}
+            count_parameters = staticmethod(lambda config: 0)
+
+
+def test_a_class_without_schema_or_count_cannot_be_marked(registry):
+    with pytest.raises(TypeError, match="config_schema and count_parameters"):
+
+        @registry.savable
+        class Nothing(nn.Module):
+            pass
+
+
+def test_config_and_repr_follow_from_the_one_schema():
+    def double(v):
+        return v * 2
+
+    neuron = Neuron(2, activation=double, seed=0)
+    assert repr(neuron).startswith("Neuron(nin=2, activation='test_config_and_repr_follow")
+    with pytest.raises(ValueError, match="callable"):
+        neuron.config()
+    assert repr(Maxout(2, 3, pieces=4, seed=0)) == "Maxout(nin=2, nout=3, pieces=4)"
+    assert repr(Maxout(2, 1, pieces=4, seed=0).neurons[0]) == "MaxoutUnit(nin=2, pieces=4)"
+    assert LinearClassifier(2, 3, seed=0).config() == {"nin": 2, "nclasses": 3}
