@@ -3,7 +3,7 @@ down, built into Values on the way up.
 
 ``Walk`` goes over the statements once with an explicit stack (never recursion). Each
 node is checked against the whitelist when first met (``check``: a refusal names what
-and where) and goes back on the stack, above its operands, with how its Value is made
+and where) and goes back on the stack, under its operands, with how its Value is made
 from theirs (``_Visit``); when building, it is made right after them. Which Python
 operators are allowed is for the registered ops to say (``Operators``, from each
 ``OpSpec.operator``); the only Python syntax known here is how Python writes them
@@ -16,7 +16,7 @@ import ast
 import keyword
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import autograd as ag
 from autograd import OpSpec, Value
@@ -40,23 +40,24 @@ class Operators:
     unary   ``-x``: an op of one input and no static parameters
     """
 
-    binary: dict[str, OpSpec] = field(default_factory=dict)
-    static: dict[str, OpSpec] = field(default_factory=dict)
-    unary: dict[str, OpSpec] = field(default_factory=dict)
+    binary: dict[str, OpSpec]
+    static: dict[str, OpSpec]
+    unary: dict[str, OpSpec]
 
     @classmethod
     def registered(cls) -> Operators:
-        ops = cls()
+        """The operators of the ops in ``ag.OPS`` now (user ops included)."""
+        binary, static, unary = {}, {}, {}
         for spec in ag.OPS.values():
             if spec.operator is None or spec.sequences:
                 continue
             if spec.arity == 2:
-                ops.binary[spec.operator] = spec
+                binary[spec.operator] = spec
             elif len(spec.static) == 1:
-                ops.static[spec.operator] = spec
+                static[spec.operator] = spec
             elif not spec.static:
-                ops.unary[spec.operator] = spec
-        return ops
+                unary[spec.operator] = spec
+        return cls(binary, static, unary)
 
     def written(self, spec: OpSpec, operands: list[str], static: str | None = None) -> str:
         """How an expression writes ``spec`` applied to ``operands``: ``x + y``, ``-x``,
@@ -79,6 +80,7 @@ def callable_ops() -> list[str]:
 
 
 def check_name(name: str, where: tuple[int, int] | None, what: str) -> None:
+    """Refuse a name an expression or an input may not use (``what`` names it)."""
     line, col = where if where else (1, None)
     if keyword.iskeyword(name):
         raise ExpressionError(f"{name!r} is a Python keyword, not a name", col, line)
@@ -115,7 +117,7 @@ class Walk:
         self.body = body
         self.src = src
         self.building = env is not None
-        self.env: dict[str, Value] = env or {}
+        self.env: dict[str, Value] = env if env is not None else {}
         self.ops = Operators.registered()
         self.inputs: dict[str, tuple[int, int]] = {}
         self.assigned: dict[str, tuple[int, int]] = {}
@@ -173,7 +175,7 @@ class Walk:
         """Check ``root`` and everything below it, and (when building) its Value.
 
         The stack holds (node, visit): a node not yet checked has visit None; once
-        checked it goes back on the stack with its visit, above its operands, so it is
+        checked it goes back on the stack with its visit, under its operands, so it is
         made right after them (post-order), from the Values they left on ``made``.
         """
         todo: list[tuple[ast.expr, _Visit | None]] = [(root, None)]
