@@ -25,7 +25,7 @@ from . import losses
 from .losses import LossSpec
 from .module import Module
 from .optim import SGD
-from .validate import check_finite_nonneg, check_positive_int, check_X, check_y
+from .validate import check_finite_nonneg, check_positive_int, check_X, check_y, make_rng
 
 
 def _progress_bar():
@@ -172,7 +172,7 @@ def fit(
     if optimizer is None:
         optimizer = SGD(params, check_finite_nonneg("lr", lr))
     lr_start = optimizer.lr
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     size = n if batch_size is None else batch_size
     history = History()
 

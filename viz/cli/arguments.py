@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import TypeVar
 
-from nn.validate import check_finite_nonneg, check_positive_int
+from nn.validate import check_finite_nonneg, check_positive_int, check_real, check_seed
 
 T = TypeVar("T")
 
@@ -43,10 +43,11 @@ def non_negative(text: str) -> float:
 
 def positive(text: str) -> float:
     """A finite number > 0 (a learning rate)."""
-    x = non_negative(text)
-    if x == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be > 0")
-    return x
+    return _checked(_above_zero, finite(text))
+
+
+def _above_zero(what: str, x: object) -> float:
+    return check_real(what, x, above=0.0)
 
 
 def _whole(text: str) -> int:
@@ -62,11 +63,8 @@ def count(text: str) -> int:
 
 
 def seed(text: str) -> int:
-    """A whole number >= 0 (nn.validate has no such check yet)."""
-    n = _whole(text)
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 0")
-    return n
+    """A whole number >= 0 (what numpy's generators take)."""
+    return _checked(check_seed, _whole(text))
 
 
 def layer_sizes(text: str) -> list[int]:
