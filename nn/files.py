@@ -33,17 +33,25 @@ def _refuse(code: int, reason: str, path: str | PathLike[str]) -> OSError:
 def check_target(path: str | PathLike[str]) -> None:
     """Raise the OSError a write to ``path`` would meet, naming ``path`` and the reason.
 
-    A directory -> IsADirectoryError; a missing folder -> FileNotFoundError; a folder
-    that is a file -> NotADirectoryError; a folder not writable -> PermissionError.
+    A directory -> IsADirectoryError; then the folder, as ``check_folder``.
     """
-    target = Path(path)
-    folder = target.parent
-    if target.is_dir():
+    if Path(path).is_dir():
         raise _refuse(errno.EISDIR, "is a directory, not a file", path)
+    check_folder(Path(path).parent, path)
+
+
+def check_folder(folder: str | PathLike[str], path: str | PathLike[str]) -> None:
+    """Raise the OSError creating a file in ``folder`` would meet, naming ``path`` (the
+    file or folder the user gave) and the reason: a missing folder -> FileNotFoundError;
+    a folder that is a file -> NotADirectoryError; one not writable -> PermissionError.
+    """
+    folder = Path(folder)
     if not folder.exists():
         raise _refuse(errno.ENOENT, f"folder {str(folder)!r} does not exist", path)
     if not folder.is_dir():
-        raise _refuse(errno.ENOTDIR, f"{str(folder)!r} is not a folder", path)
+        raise _refuse(
+            errno.ENOTDIR, f"{str(folder)!r} is not a folder (a file, not a directory)", path
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise _refuse(errno.EACCES, f"folder {str(folder)!r} is not writable", path)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import autograd as ag
 import nn
 import viz
 import viz.cli.outputs
@@ -316,3 +317,47 @@ def test_each_kind_of_op_has_a_short_description(text, described):
     built = parse(text).evaluate({n: 2.0 for n in parse(text).inputs})
     names = [re.split(r"\s{2,}", line)[0] for line in gradient_table(built.root).splitlines()]
     assert described in names, names
+
+
+@pytest.fixture
+def modulo_op():
+    """A user op written with ``%``, removed again afterwards (OPS and Value)."""
+    name, dunders = "modulo_cli_test", ("__mod__", "__rmod__")
+
+    @ag.op(name, operator="%", dunders=dunders)
+    def _modulo(x, y):
+        return x % y, (1.0, -(x // y))
+
+    yield name
+    del ag.OPS[name]
+    for attribute in (name, *dunders):
+        delattr(ag.Value, attribute)
+
+
+def test_graph_help_lists_the_registered_operators_user_ops_included(modulo_op, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["graph", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "+ - * / ** %, unary -" in help_text
+    assert parse("x % y").evaluate({"x": 7, "y": 3}).root.data == 1
+
+
+def test_graph_help_lists_no_operator_that_is_not_registered(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["graph", "--help"])
+    assert "%" not in capsys.readouterr().out
+
+
+def test_a_folder_without_write_permission_is_refused_with_nn_files_reason(
+    tmp_path, monkeypatch, capsys
+):
+    """The CLI's check is nn.files.check_target's: the same reason, naming the path."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: Path(p) != locked and real_access(p, mode, **kw)
+    )
+    assert cli.main(["graph", "x * 2", "x=1", "--html", str(locked / "s.html")]) == 2
+    err = capsys.readouterr().err
+    assert f"--html {locked / 's.html'}: folder {str(locked)!r} is not writable" in err

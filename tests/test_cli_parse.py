@@ -114,6 +114,8 @@ def test_user_registered_ops_are_callable_by_name():
         ("x + 1j", "complex", 5),
         ("x + True", "True", 5),
         ("x + 1e999", "not finite", 5),
+        ("x = x + 1", "its own assignment", 5),
+        ("q = y; x = 2 * (y + x)", "'x' is used in its own assignment", 20),
         ("q = x * 2; q = x * 3", "assigned twice", 12),
         ("y = x * 2; x = y * 2", "is an input", 12),
         ("q = x", "second name", 1),
@@ -237,6 +239,8 @@ OPERATOR_OPS = {
     "neg(x)": "-x",
     "pow(x, y)": "x ** y",
     "powc(x)": "x ** 2",
+    "powc(x, exponent=3)": "x ** 3",
+    "powc(x, exponent=0.5)": "x ** 0.5",
 }
 
 
@@ -302,3 +306,22 @@ def test_a_static_parameter_given_by_position_suggests_the_keyword(text, hint):
     error = refused(text, x=1)
     name = text.split("(")[0]
     assert str(error).endswith(f"{name} takes 1 input; give alpha as a keyword: {hint}")
+
+
+def test_a_name_used_in_its_own_assignment_is_refused_at_parse_time():
+    with pytest.raises(ExpressionError) as info:
+        parse("x = x + 1")
+    assert info.value.col == 5 and "give the new node another name" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "values, words",
+    [({"x": float("nan")}, "must be a finite number"), ({"x": 10**400}, "too large for a float")],
+)
+def test_input_values_are_checked_with_nn_validates_words(values, words):
+    assert f"the value of x {words}" in str(refused("x * 2", **values))
+
+
+def test_a_huge_integer_literal_is_refused_at_its_column():
+    error = refused("x + " + "9" * 400, x=1)
+    assert error.col == 5 and "too large for a float" in str(error)

@@ -15,6 +15,7 @@ import nn
 import viz.cli.outputs
 import viz.cli.train
 from autograd import no_grad
+from nn.losses import LOSSES
 from viz import cli
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -91,6 +92,7 @@ def test_multiclass_data_trains_with_cross_entropy_and_predicts_an_argmax(tmp_pa
 def test_binary_loss_on_multiclass_data_is_refused(tmp_path, chainrule):
     done = chainrule("train", "--out", "s", "--data", "spirals", "--loss", "hinge", cwd=tmp_path)
     assert refused(done, "spirals has 3") and "cross_entropy" in done.stderr
+    assert f"--loss hinge reads {LOSSES['hinge'].reads}, but" in done.stderr  # the row's words
     assert list(tmp_path.iterdir()) == []
 
 
@@ -111,6 +113,8 @@ def test_non_empty_out_is_refused_unless_forced(tmp_path, chainrule):
     [
         (["--hidden", "16,x"], "--hidden"),
         (["--hidden", "0"], "--hidden"),
+        (["--hidden", "16,2000"], "--hidden: each layer size must be at most 1024, got 2000"),
+        (["--lr", "inf"], "--lr: the value must be a finite number > 0, got inf"),
         (["--epochs", "0"], "--epochs"),
         (["--lr", "-1"], "--lr"),
         (["--lr", "nan"], "--lr"),

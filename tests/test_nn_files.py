@@ -7,7 +7,7 @@ import os
 import pytest
 
 from nn import MLP
-from nn.files import write_atomic
+from nn.files import check_folder, write_atomic
 
 
 def no_temp_files(folder) -> bool:
@@ -67,3 +67,12 @@ def test_good_writes_still_replace_whole_files_with_ordinary_permissions(tmp_pat
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_check_folder_names_the_users_path_and_the_folder_at_fault(tmp_path):
+    (tmp_path / "f").write_text("")
+    with pytest.raises(NotADirectoryError) as err:
+        check_folder(tmp_path / "f", "run/out")
+    assert err.value.filename == "run/out" and "is not a folder" in str(err.value)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        check_folder(tmp_path / "none", "run/out")

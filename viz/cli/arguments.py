@@ -8,7 +8,6 @@ argparse turns ``ArgumentTypeError`` into one line naming the option, and exit 2
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,33 +16,34 @@ from nn.validate import check_finite_nonneg, check_positive_int, check_real, che
 T = TypeVar("T")
 
 
-def _checked(check: Callable[[str, object], T], value: object) -> T:
+def _checked(check: Callable[[str, object], T], value: object, what: str = "the value") -> T:
     """``nn.validate``'s check of ``value``, its ValueError as argparse's refusal."""
     try:
-        return check("the value", value)
+        return check(what, value)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def finite(text: str) -> float:
-    """A finite real number."""
+def _number(text: str) -> float:
     try:
-        x = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(x):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return x
+
+
+def finite(text: str) -> float:
+    """A finite real number (an input of predict)."""
+    return _checked(check_real, _number(text))
 
 
 def non_negative(text: str) -> float:
     """A finite number >= 0 (a penalty)."""
-    return _checked(check_finite_nonneg, finite(text))
+    return _checked(check_finite_nonneg, _number(text))
 
 
 def positive(text: str) -> float:
     """A finite number > 0 (a learning rate)."""
-    return _checked(_above_zero, finite(text))
+    return _checked(_above_zero, _number(text))
 
 
 def _above_zero(what: str, x: object) -> float:
@@ -67,6 +67,9 @@ def seed(text: str) -> int:
     return _checked(check_seed, _whole(text))
 
 
+MAX_LAYER_SIZE = 1024
+
+
 def layer_sizes(text: str) -> list[int]:
     """``"16,16"`` -> [16, 16]: the hidden layer sizes, each 1..1024."""
     try:
@@ -75,6 +78,11 @@ def layer_sizes(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a comma-separated list of layer sizes (e.g. 16,16)"
         ) from None
-    if not sizes or any(n < 1 or n > 1024 for n in sizes):
-        raise argparse.ArgumentTypeError(f"{text!r}: each layer size must be 1..1024")
-    return sizes
+    return [_checked(_layer_size, n, "each layer size") for n in sizes]
+
+
+def _layer_size(what: str, n: object) -> int:
+    size = check_positive_int(what, n)
+    if size > MAX_LAYER_SIZE:  # the command line's cap, not a rule of nn's
+        raise ValueError(f"{what} must be at most {MAX_LAYER_SIZE}, got {size}")
+    return size

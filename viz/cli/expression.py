@@ -9,13 +9,13 @@ becomes a Value. Nothing is ever handed to ``eval``/``exec``/``compile``.
 
 Allowed:
     numbers (int or float literals; ``-2`` is the constant -2), names,
-    the Python operators that registered ops declare (``spec.operator``: today
-    ``+ - * / **`` and unary ``-``; unary ``+`` leaves its operand as it is)
-    (``x ** 2``: a number on the right of an operator whose op takes it as a static
-    parameter stays a number, so the node's tag is ``**2``),
+    the Python operators that registered ops declare (``OpSpec.operator``; ``chainrule
+    graph --help`` lists them, from ``walk.Operators``; unary ``+`` leaves its operand
+    as it is) (``x ** 2``: a number on the right of an operator whose op takes it as a
+    static parameter stays a number, so the node's tag is ``**2``),
     calls of the ops in ``autograd.OPS`` by name, but not of the ops written as
-    operators (``add``, ``sub``, ``mul``, ``div``, ``neg``, ``pow``, ``powc``: write
-    ``x + y``, not ``add(x, y)``; user-registered ops are callable too); surrounding
+    operators (``x + y``, not ``add(x, y)``: the refusal says how to write it;
+    ``walk.callable_ops`` lists the rest, user-registered ops included); surrounding
     whitespace is ignored; static parameters as keywords with a number
     (``leaky_relu(x, alpha=0.2)``); n-ary ops take varargs (``max(a, b, c)``,
     ``sum(a, b)``); ``dot`` takes the weights then the inputs, an even number of
@@ -40,7 +40,6 @@ from __future__ import annotations
 import ast
 import io
 import keyword
-import math
 import sys
 import tokenize
 from collections.abc import Iterable, Mapping
@@ -48,11 +47,12 @@ from dataclasses import dataclass, field
 
 import autograd as ag
 from autograd import Value
+from nn.validate import check_real
 
 from .errors import ExpressionError, one_line
 from .refusal import Source
 from .scan import MAX_DEPTH, MAX_LENGTH, scan
-from .walk import ENGINE_ERRORS, Walk, callable_ops, check_name
+from .walk import ENGINE_ERRORS, Walk, check_name
 
 __all__ = [
     "ENGINE_ERRORS",
@@ -61,7 +61,6 @@ __all__ = [
     "Built",
     "Expression",
     "ExpressionError",
-    "callable_ops",
     "parse",
     "parse_inputs",
 ]
@@ -92,16 +91,12 @@ def parse_inputs(pairs: Iterable[str]) -> dict[str, float]:
 
 
 def finite(v: object, what: str) -> float:
-    """``v`` as a float, refused unless it is a finite real number (``what`` names it)."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ExpressionError(f"{what} must be a real number, got {v!r}")
+    """``v`` as a float, refused unless it is a finite real number (``what`` names it):
+    ``nn.validate.check_real``'s rule and words, as an ExpressionError."""
     try:
-        x = float(v)
-    except OverflowError:
-        raise ExpressionError(f"{what} is too large for a float") from None
-    if not math.isfinite(x):
-        raise ExpressionError(f"{what} must be finite, got {x}")
-    return x
+        return check_real(what, v)
+    except ValueError as e:
+        raise ExpressionError(str(e)) from None
 
 
 # -- text -> checked tree ------------------------------------------------------------

@@ -21,6 +21,7 @@ from . import outputs
 from .errors import Missing, Refused, one_line
 from .expression import MAX_DEPTH, MAX_LENGTH, parse, parse_inputs
 from .table import gradient_table
+from .walk import Operators
 
 DRAWINGS = (".svg", ".png", ".dot")
 PAGES = (".html", ".htm")
@@ -32,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "graph",
         help="the graph of an expression, with gradients",
         epilog=(
-            "Allowed: numbers, names, + - * / **, unary -, calls of the engine's ops "
+            f"Allowed: numbers, names, {Operators.registered().listed()}, calls of the "
+            "engine's ops "
             "(tanh(x), max(a, b, c), leaky_relu(x, alpha=0.2), dot(w1, w2, x1, x2)), "
             "assignments 'q = x + y; f = q * z'. At most "
             f"{MAX_LENGTH} characters, nesting at most {MAX_DEPTH}. An expression may "

@@ -11,13 +11,12 @@ and an OSError that still happens (the folder changed since, the disk is full) b
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from nn.files import write_atomic
+from nn.files import check_folder, check_target, write_atomic
 
 from .errors import Refused, one_line
 
@@ -32,28 +31,26 @@ def _reason(e: OSError) -> str:
 def check_writable(path: Path, what: str, *, folder: bool) -> None:
     """Refuse ``path`` unless it can be written: the one writability check.
 
-    A file (``folder=False``): not a directory, in an existing folder that takes files.
-    A folder (``folder=True``): not a file; it takes files, or, when it does not exist
-    yet, the nearest folder above it that exists does (``make_folder`` makes the rest).
-    ``os.access`` answers for permissions; a file created and dropped at once
-    (``tempfile.TemporaryFile``, which leaves no name behind) answers for what it cannot
-    see: a read-only file system, or a folder like /proc that takes no new files.
+    A file (``folder=False``): ``nn.files.check_target``, the check ``write_atomic``
+    makes. A folder (``folder=True``): not a file; it takes files, or, when it does not
+    exist yet, the nearest folder above it that exists does (``nn.files.check_folder``;
+    ``make_folder`` makes the rest). Beyond what those see (``os.access``: permissions),
+    a file created and dropped at once (``tempfile.TemporaryFile``, which leaves no name
+    behind) answers for a read-only file system, or a folder like /proc that takes no
+    new files.
     """
     try:
-        if path.exists() and path.is_dir() != folder:
-            raise Refused(
-                f"{what}: exists and is not a directory" if folder else f"{what}: is a directory"
-            )
-        place = path if folder else path.parent
-        while folder and not place.exists() and place != place.parent:
-            place = place.parent
-        if not place.exists():
-            raise Refused(f"{what}: the folder {str(place)!r} does not exist")
-        if not place.is_dir():
-            raise Refused(f"{what}: {str(place)!r} is not a directory")
-        if not os.access(place, os.W_OK | os.X_OK):
-            raise Refused(f"{what}: cannot write in {str(place)!r}: permission denied")
-    except OSError as e:  # e.g. a folder on the way that may not be searched
+        if not folder:
+            place = path.parent
+            check_target(path)
+        elif path.exists() and not path.is_dir():
+            raise Refused(f"{what}: exists and is not a directory")
+        else:
+            place = path
+            while not place.exists() and place != place.parent:
+                place = place.parent
+            check_folder(place, path)
+    except OSError as e:  # the reason, also for a folder on the way that may not be searched
         raise Refused(f"{what}: {_reason(e)}") from None
     try:
         with tempfile.TemporaryFile(dir=place):

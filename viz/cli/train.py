@@ -192,7 +192,7 @@ def run_train(args: argparse.Namespace) -> int:
     nout = spec.outputs_for(classes)
     if nout is None:
         raise Refused(
-            f"--loss {loss} separates two classes, but {args.data} has {classes}: "
+            f"--loss {loss} reads {spec.reads}, but {args.data} has {classes} classes: "
             f"use {_use_instead(classes)}"
         )
     sizes = [*args.hidden, nout]

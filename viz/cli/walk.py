@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import ast
 import keyword
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import autograd as ag
 from autograd import OpSpec, Value
+from nn.validate import check_real
 
 from .errors import ExpressionError, one_line
 from .refusal import PYTHON_OPERATORS, Source, describe
@@ -59,18 +59,11 @@ class Operators:
                 unary[spec.operator] = spec
         return cls(binary, static, unary)
 
-    def written(self, spec: OpSpec, operands: list[str], static: str | None = None) -> str:
-        """How an expression writes ``spec`` applied to ``operands``: ``x + y``, ``-x``,
-        ``x ** 2`` (``static``: the number on the right, else the parameter's default)."""
-        symbol = spec.operator
-        if spec is self.binary.get(symbol):
-            a, b = operands if len(operands) == 2 else ("a", "b")
-            return f"{a} {symbol} {b}"
-        a = operands[0] if len(operands) == 1 else "a"
-        if spec is self.static.get(symbol):
-            default = next(iter(spec.static.values()))
-            return f"{a} {symbol} {static if static is not None else f'{default:g}'}"
-        return f"{symbol}{a}"
+    def listed(self) -> str:
+        """The operators in words, for help text: ``+ - * / **, unary -``."""
+        infix = " ".join(dict.fromkeys([*self.binary, *self.static]))
+        prefix = " ".join(self.unary)
+        return f"{infix}, unary {prefix}" if prefix else infix
 
 
 def callable_ops() -> list[str]:
@@ -158,6 +151,14 @@ class Walk:
         if name in self.assigned:
             raise self.refuse(f"{name!r} is assigned twice", target)
         node = self.expression(stmt.value)
+        if name in self.inputs:  # x = x + 1: this statement used it, as an input
+            line, col = self.inputs[name]
+            raise ExpressionError(
+                f"{name!r} is used in its own assignment, where it can only be an input; "
+                f"give the new node another name ({name}_new = ...)",
+                col,
+                line,
+            )
         self.assigned[name] = where
         if node is None:
             return None
@@ -225,12 +226,10 @@ class Walk:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise self.refuse(f"not allowed: {describe(inner)} (only real numbers)", inner)
         try:
-            x = sign * float(v)
-        except OverflowError:
-            raise self.refuse("the number is too large for a float", inner) from None
-        if not math.isfinite(x):
-            raise self.refuse(f"the number {x} is not finite", inner)
-        return x
+            return sign * check_real("the number", v)
+        except ValueError:  # a literal is inf (1e999) or an int no float holds
+            why = "is too large for a float" if isinstance(v, int) else f"{v} is not finite"
+            raise self.refuse(f"the number {why}", inner) from None
 
     def name(self, node: ast.Name) -> _Visit:
         where = self.src.at(node)
@@ -305,8 +304,13 @@ class Walk:
         """``add(x, y)`` as the operator it stands for, ``x + y`` (for the refusal)."""
         spec = ag.OPS[node.func.id]  # type: ignore[attr-defined]
         operands = [self.source(a, parenthesise=True) for a in node.args]
-        static = next((self.source(k.value) for k in node.keywords if k.arg in spec.static), None)
-        return self.ops.written(spec, operands, static)
+        if len(operands) != spec.arity:
+            operands = ["a", "b"][: spec.arity]
+        given = {k.arg: self.literal(k.value) for k in node.keywords if k.arg in spec.static}
+        given = {k: v for k, v in given.items() if v is not None}
+        if given:  # powc(x, exponent=3): written with that exponent, x ** 3
+            spec = replace(spec, static={**spec.static, **given})
+        return spec.write(operands, spaced=True)
 
     def check_static_by_position(self, spec: OpSpec, node: ast.Call) -> None:
         """``leaky_relu(x, 0.2)``: say to give the static parameter as a keyword."""
