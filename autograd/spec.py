@@ -75,12 +75,16 @@ class OpSpec:
         """The rule's docstring: its formula, derivative and kink rule."""
         return self.rule.__doc__ or ""
 
-    def write(self, operands: Sequence[str]) -> str:
+    def write(self, operands: Sequence[str], *, spaced: bool = False) -> str:
         """How a table or a message writes this op applied to ``operands``:
-        ``x + y``, ``-x``, ``x**2``, ``tanh(x)``."""
+        ``x + y``, ``-x``, ``x**2`` (``x ** 2`` when ``spaced``, as Python is written),
+        ``tanh(x)``."""
         if self.operator is not None and self.arity == 2:
             return f"{operands[0]} {self.operator} {operands[1]}"
         if self.operator is not None and self.static:  # a number exponent: x**2
+            if spaced:
+                (exponent,) = self.static.values()
+                return f"{operands[0]} {self.operator} {format_number(exponent)}"
             return f"{operands[0]}{self.tag}"
         if self.operator is not None:  # a prefix operator: -x
             return f"{self.operator}{operands[0]}"

@@ -230,6 +230,7 @@ def test_operators_are_declared_by_their_registration():
     x, y = Value(1.0, label="x"), Value(2.0, label="y")
     assert (x + y).spec.write(["x", "y"]) == "x + y"
     assert (-x).spec.write(["x"]) == "-x" and (x**2).spec.write(["x"]) == "x**2"
+    assert (x**2).spec.write(["x"], spaced=True) == "x ** 2"
     assert x.tanh().spec.write(["x"]) == "tanh(x)" and x.spec is None
 
 
