@@ -200,17 +200,22 @@ class LossSpec:
             return 1 if classes <= 2 else None
         return classes
 
+    def reads_one_output(self, nout: int) -> bool:
+        """True when this loss reads a model with `nout` outputs by its first output
+        against `threshold`; False when it reads the arg-max of the outputs."""
+        return nout == 1 or self.reads == ONE_OUTPUT
+
     def predicted_class(self, scores: Sequence[float]) -> int:
         """The class this loss reads from a model's output(s): one output -> 1 where it
         is above `threshold`, else 0; several -> the arg-max (the first on ties)."""
-        if len(scores) == 1 or self.reads == ONE_OUTPUT:
+        if self.reads_one_output(len(scores)):
             return 1 if scores[0] > self.threshold else 0
         return max(range(len(scores)), key=scores.__getitem__)
 
     def class_rule(self, nout: int, predicted: int) -> str:
         """`predicted_class`'s rule in words, for a model with `nout` outputs read as
         class `predicted`: "score > 0", "output <= 0.5", "the highest score"."""
-        if nout == 1 or self.reads == ONE_OUTPUT:
+        if self.reads_one_output(nout):
             sign = ">" if predicted == 1 else "<="
             return f"{self.output_word} {sign} {self.threshold:g}"
         return "the highest score"
