@@ -115,6 +115,7 @@ def op(
             _examples(examples, arity, sequences),
             operator,
             tuple(dunders),
+            number_form_of,
         )
         spec.apply = make_apply(spec) if arity else None
         function = _make_function(spec)

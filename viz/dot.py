@@ -135,7 +135,7 @@ def write_dot(root: Value, lay: DrawnNodes, opts: Options, frame: Frame) -> str:
             continue
         lines.append(f"  v{i} [{value_label(v, root, grads, known, opts, v is hot)}];")
         if v.parents:
-            lines.append(f"  o{i} [{op_attrs(v.op, v is hot)}];")
+            lines.append(f"  o{i} [{op_attrs(v.spec, v is hot)}];")
             lines.append(f'  o{i} -> v{i} [color="{HOT if v is hot else "#4b5563"}"];')
     for v in order:
         if not v.parents or (v in owner and owner[v] is not v):

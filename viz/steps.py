@@ -80,8 +80,9 @@ def _seed_title(who: str, n: int) -> str:
 
 
 def _step_title(k: int, n: int, node: Value) -> str:
-    name = node.label or f"the {glyph(node.op)} node"
-    return f"step {k} of {n}: {name} ({glyph(node.op)}) sends upstream × local to its inputs"
+    symbol = glyph(node.spec)
+    name = node.label or f"the {symbol} node"
+    return f"step {k} of {n}: {name} ({symbol}) sends upstream × local to its inputs"
 
 
 def animate(root: Value, **opts) -> Player:
