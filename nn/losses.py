@@ -8,7 +8,6 @@ softmax's negative log-likelihood; `l2` is the regulariser R(W) = Σ w².
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from typing import Any
 
 import autograd as ag
 from autograd import Value
+
+from .validate import check_finite_nonneg
 
 Score = Value | float
 
@@ -123,8 +124,7 @@ def multiclass_svm(score_rows: Sequence[Any], labels: Any, margin: float = 1.0) 
 
     The lecture's L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1).
     """
-    if not _real(margin) or not math.isfinite(margin) or margin < 0:
-        raise ValueError(f"multiclass_svm: margin must be a finite number >= 0, got {margin!r}")
+    margin = check_finite_nonneg("multiclass_svm: margin", margin)
     row_losses = []
     for row, yi in _class_rows(score_rows, labels, "multiclass_svm"):
         correct = row[yi]
