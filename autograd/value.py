@@ -178,6 +178,8 @@ class Value:
     and ``_y`` its inputs, ``_dx`` and ``_dy`` the local gradients ∂out/∂x and ∂out/∂y.
     One input: ``_y`` is None. Many (an op over sequences): ``_y`` is ``MANY_INPUTS``
     and ``_x``/``_dx`` are aligned tuples. A leaf has ``_op`` None and nothing else set.
+    (Two tuples ``_prev``/``_local`` on every node would read more simply, but measured
+    on the benchmark's wide graph they take 160 bytes a node instead of 120.)
     """
 
     __slots__ = ("data", "grad", "label", "_op", "_x", "_y", "_dx", "_dy")
