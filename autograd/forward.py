@@ -17,7 +17,7 @@ from dataclasses import replace
 from itertools import chain
 from typing import Any
 
-from autograd.modes import current, state
+from autograd.modes import all_threads, current
 from autograd.spec import OpSpec, bound_tag
 from autograd.value import MANY_INPUTS, VALUE_TYPES, Value, as_float, describe
 
@@ -96,7 +96,7 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
                 out, (g,) = call(x.data)
             except ENGINE_ERRORS as exc:
                 raise failure(spec, (x,), exc) from None
-            if not state.plain:
+            if not all_threads.plain:
                 if current.anomaly:
                     check_finite(spec, out, (x,), (g,))
                 if not current.recording:
@@ -122,7 +122,7 @@ def make_apply(spec: OpSpec) -> Callable[..., Value]:
             out, (gx, gy) = call(x.data, y.data)
         except ENGINE_ERRORS as exc:
             raise failure(spec, (x, y), exc) from None
-        if not state.plain:
+        if not all_threads.plain:
             if current.anomaly:
                 check_finite(spec, out, (x, y), (gx, gy))
             if not current.recording:
@@ -227,7 +227,7 @@ def record_nary(spec: OpSpec, parents: tuple[Value, ...], inputs: Sequence[list[
         out, local = spec.call(*inputs)
     except ENGINE_ERRORS as exc:
         raise failure(spec, parents, exc) from None
-    if not state.plain:
+    if not all_threads.plain:
         if current.anomaly:
             check_finite(spec, out, parents, local)
         if not current.recording:

@@ -2,7 +2,7 @@
 
 Both are switches of the current thread, as PyTorch's grad mode is: one thread inside
 ``no_grad`` never stops another from recording its graph. Every op reads them on its
-hot path, so the common case costs one attribute read: ``state.plain`` is True while
+hot path, so the common case costs one attribute read: ``all_threads.plain`` is True while
 no thread at all is inside either block, and only otherwise does an op look up its
 own thread's switches in ``current``.
 """
@@ -22,7 +22,7 @@ class _Switches(threading.local):
         self.anomaly = False
 
 
-class _Any:
+class _AllThreads:
     """``plain``: True while no thread is inside ``no_grad`` or ``detect_anomaly``."""
 
     __slots__ = ("plain", "_active", "_lock")
@@ -44,7 +44,7 @@ class _Any:
 
 
 current = _Switches()
-state = _Any()
+all_threads = _AllThreads()
 
 
 @contextmanager
@@ -56,12 +56,12 @@ def no_grad() -> Iterator[None]:
     """
     previous = current.recording
     current.recording = False
-    state.enter()
+    all_threads.enter()
     try:
         yield
     finally:
         current.recording = previous
-        state.leave()
+        all_threads.leave()
 
 
 @contextmanager
@@ -71,12 +71,12 @@ def detect_anomaly() -> Iterator[None]:
     It applies to the current thread only."""
     previous = current.anomaly
     current.anomaly = True
-    state.enter()
+    all_threads.enter()
     try:
         yield
     finally:
         current.anomaly = previous
-        state.leave()
+        all_threads.leave()
 
 
 def is_grad_enabled() -> bool:

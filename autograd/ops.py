@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from operator import mul as _mul
 
 from autograd.forward import record_nary
-from autograd.registry import OPS, bind_power_operators, op as _register
+from autograd.registry import OPS, op as _register
 from autograd.value import Value
 
 # The built-ins' results are floats by construction: no per-call output check.
@@ -66,7 +66,13 @@ def div(a: float, b: float):
     return a / b, (inv, -a * inv * inv)
 
 
-@op("pow", tag="**", operator="**", examples=[(1.5, -2.0), (0.3, 0.7), (2.0, 3.0)])
+@op(
+    "pow",
+    tag="**",
+    operator="**",
+    dunders=("__pow__", "__rpow__"),
+    examples=[(1.5, -2.0), (0.3, 0.7), (2.0, 3.0)],
+)
 def pow_(a: float, b: float):
     """a ** b with a Value exponent; local gradients b·a^(b-1) and a^b·ln a.
 
@@ -81,7 +87,13 @@ def pow_(a: float, b: float):
         raise OverflowError("result is too large for a float") from None
 
 
-@op("powc", tag="**{exponent}", operator="**", examples=[(1.5,), (0.4,), (2.5,)])
+@op(
+    "powc",
+    tag="**{exponent}",
+    operator="**",
+    number_form_of="pow",
+    examples=[(1.5,), (0.4,), (2.5,)],
+)
 def powc(a: float, *, exponent: float = 2.0):
     """a ** c with a number exponent c (a static parameter); local gradient c·a^(c-1).
 
@@ -104,9 +116,6 @@ def powc(a: float, *, exponent: float = 2.0):
         return a**c, (c * a ** (c - 1.0),)
     except OverflowError:
         raise OverflowError("result is too large for a float") from None
-
-
-bind_power_operators(OPS["pow"], OPS["powc"])  # x ** 2 is powc, x ** Value is pow
 
 
 # -- unary -----------------------------------------------------------------------------

@@ -62,6 +62,7 @@ def op(
     check_output: bool = True,
     operator: str | None = None,
     dunders: Sequence[str] = (),
+    number_form_of: str | None = None,
 ) -> Callable[[Rule], Callable]:
     """Register a rule ``f(floats..., *, static=default) -> (out, local_gradients)``.
 
@@ -75,6 +76,8 @@ def op(
     ``dunders`` the ``Value`` methods that are it (``("__add__", "__radd__")``; a
     ``__r...__`` method takes the number first): declaring them is all it takes for
     ``x + y``, the command line's parser and every table to know the operator.
+    ``number_form_of="pow"`` says this op is what ``pow``'s operator makes when its
+    second operand is a number, passed as this op's one static parameter (``x ** 2``).
 
     What the rule returns is checked on every call (real numbers, stored as floats; one
     local gradient per input; a complex or other result is a TypeError naming the op).
@@ -88,6 +91,11 @@ def op(
         if name in OPS or (hasattr(Value, name) and not sequences):
             raise ValueError(f"op name {name!r} is already taken")
         arity, static = _signature(name, rule)
+        if number_form_of is not None and (number_form_of not in OPS or len(static) != 1):
+            raise TypeError(
+                f"op {name!r}: number_form_of={number_form_of!r} needs a registered op and "
+                "exactly one static parameter"
+            )
         if sequences:
             if arity != sequences:
                 raise TypeError(
@@ -107,6 +115,7 @@ def op(
             _examples(examples, arity, sequences),
             operator,
             tuple(dunders),
+            number_form_of,
         )
         spec.apply = make_apply(spec) if arity else None
         function = _make_function(spec)
@@ -116,6 +125,11 @@ def op(
             setattr(Value, name, _make_method(spec))
         for dunder in spec.dunders:
             setattr(Value, dunder, _reflected(spec) if dunder.startswith("__r") else spec.apply)
+        if number_form_of is not None:
+            base = OPS[number_form_of]
+            for dunder in base.dunders:
+                if not dunder.startswith("__r"):
+                    setattr(Value, dunder, _with_number_form(base, spec))
         return function
 
     return register
@@ -188,6 +202,8 @@ def _make_function(spec: OpSpec) -> Callable[..., Value]:
 
     function.__name__ = function.__qualname__ = spec.name
     function.__doc__ = spec.doc
+    if not spec.sequences:
+        function.__signature__ = _signature_of(spec, ("x", "y"))  # type: ignore[attr-defined]
     function.__wrapped__ = spec.rule  # type: ignore[attr-defined]
     return function
 
@@ -208,7 +224,17 @@ def _make_method(spec: OpSpec) -> Callable[..., Value]:
 
     method.__name__ = method.__qualname__ = spec.name
     method.__doc__ = spec.doc
+    method.__signature__ = _signature_of(spec, ("self", "other"))  # type: ignore[attr-defined]
     return method
+
+
+def _signature_of(spec: OpSpec, names: Sequence[str]) -> inspect.Signature:
+    """The rule's signature with its inputs named ``names`` (``x.leaky_relu?`` in
+    Jupyter then shows ``(self, *, alpha=0.1)``)."""
+    params = list(inspect.signature(spec.rule).parameters.values())
+    empty = inspect.Parameter.empty
+    inputs = [p.replace(name=n, annotation=empty) for p, n in zip(params[: spec.arity], names)]
+    return inspect.Signature(inputs + params[spec.arity :], return_annotation="Value")
 
 
 def _reflected(spec: OpSpec) -> Callable[[Value, object], Value]:
@@ -220,19 +246,27 @@ def _reflected(spec: OpSpec) -> Callable[[Value, object], Value]:
             return NotImplemented
         return apply(operand(other), self)
 
-    return operator
+    return _documented(operator, spec)
 
 
-def bind_power_operators(pow_spec: OpSpec, powc_spec: OpSpec) -> None:
-    """``x ** y``: a number exponent is a static parameter (``powc``, one parent, tag
-    ``**2``); a Value exponent makes a two-input ``pow`` node (tag ``**``)."""
+def _with_number_form(spec: OpSpec, number_form: OpSpec) -> Callable[[Value, object], Value]:
+    """``x ** y``: a Value second operand makes ``spec``'s two-input node (``pow``, tag
+    ``**``); a number is ``number_form``'s one static parameter (``powc``, one parent,
+    tag ``**2``)."""
+    (parameter,) = number_form.static
 
-    def __pow__(self: Value, other: object) -> Value:
+    def operator(self: Value, other: object) -> Value:
         if isinstance(other, Value):
-            return pow_spec.apply(self, other)
+            return spec.apply(self, other)
         if not is_operand(other):
             return NotImplemented
-        return bind(powc_spec, exponent=other).apply(self)
+        return bind(number_form, **{parameter: other}).apply(self)
 
-    Value.__pow__ = __pow__  # type: ignore[method-assign]
-    Value.__rpow__ = _reflected(pow_spec)  # type: ignore[attr-defined]
+    return _documented(operator, spec)
+
+
+def _documented(function: Callable[..., Value], spec: OpSpec) -> Callable[..., Value]:
+    function.__name__ = spec.name
+    function.__qualname__ = f"Value.{spec.name}"
+    function.__doc__ = spec.doc
+    return function

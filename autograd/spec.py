@@ -43,7 +43,9 @@ class OpSpec:
     ``name`` is what it is called by (``ag.add``, ``x.tanh()``); ``tag`` how a drawing
     labels its node (``+``, ``leaky_relu(α=0.1)``); ``operator`` the Python operator it
     is written with (``"+"``, ``"-"`` for sub and neg, ``"**"``), None for an op called
-    by name; ``dunders`` the ``Value`` methods that are that operator. ``arity`` is the
+    by name; ``dunders`` the ``Value`` methods that are that operator; ``number_form_of``
+    names the op whose operator makes this one when its second operand is a number
+    (powc for pow: ``x ** 2``). ``arity`` is the
     number of scalar inputs (0 for an op over ``sequences`` equally long sequences);
     ``static`` its static parameters (their defaults, or the values a bound spec fixes).
     ``apply`` runs the op on Values and records the node; ``function`` is the public
@@ -59,6 +61,7 @@ class OpSpec:
     examples: tuple[tuple[float, ...], ...] = ()
     operator: str | None = None
     dunders: tuple[str, ...] = ()
+    number_form_of: str | None = None  # powc: what pow's operator makes of a number exponent
     call: Rule = field(init=False, repr=False)  # the rule with the static parameters fixed
     apply: Callable[..., Any] | None = field(default=None, repr=False)
     function: Callable[..., Any] | None = field(default=None, repr=False)
@@ -75,12 +78,16 @@ class OpSpec:
         """The rule's docstring: its formula, derivative and kink rule."""
         return self.rule.__doc__ or ""
 
-    def write(self, operands: Sequence[str]) -> str:
+    def write(self, operands: Sequence[str], *, spaced: bool = False) -> str:
         """How a table or a message writes this op applied to ``operands``:
-        ``x + y``, ``-x``, ``x**2``, ``tanh(x)``."""
+        ``x + y``, ``-x``, ``x**2`` (``x ** 2`` when ``spaced``, as Python is written),
+        ``tanh(x)``."""
         if self.operator is not None and self.arity == 2:
             return f"{operands[0]} {self.operator} {operands[1]}"
         if self.operator is not None and self.static:  # a number exponent: x**2
+            if spaced:
+                (exponent,) = self.static.values()
+                return f"{operands[0]} {self.operator} {format_number(exponent)}"
             return f"{operands[0]}{self.tag}"
         if self.operator is not None:  # a prefix operator: -x
             return f"{self.operator}{operands[0]}"

@@ -24,7 +24,7 @@ from .activations import Activation, activation_name, resolve
 from .module import Module, as_inputs
 from .parameter import Parameter
 from .serialize import ACTIVATION, SIZE, SIZES, savable
-from .validate import check_positive_int, make_rng
+from .validate import check_positive_int, check_sizes, make_rng
 
 Seed = int | np.random.Generator | None
 
@@ -165,11 +165,7 @@ class MLP(Module):
         seed: Seed = None,
     ):
         self.nin = check_positive_int("nin", nin)
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
-            raise ValueError(f"nouts must be a list of layer sizes, got {nouts!r}")
-        self.nouts = [check_positive_int("each layer size in nouts", n) for n in nouts]
-        if not self.nouts:
-            raise ValueError("nouts must name at least one layer")
+        self.nouts = check_sizes("nouts", nouts)
         # Both are checked even when no layer uses one (a single layer uses only
         # output_activation), so a model always saves to a file that loads.
         resolve(activation, "activation")

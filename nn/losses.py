@@ -8,7 +8,6 @@ softmax's negative log-likelihood; `l2` is the regulariser R(W) = Σ w².
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from typing import Any
 
 import autograd as ag
 from autograd import Value
+
+from .validate import check_finite_nonneg
 
 Score = Value | float
 
@@ -123,8 +124,7 @@ def multiclass_svm(score_rows: Sequence[Any], labels: Any, margin: float = 1.0) 
 
     The lecture's L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1).
     """
-    if not _real(margin) or not math.isfinite(margin) or margin < 0:
-        raise ValueError(f"multiclass_svm: margin must be a finite number >= 0, got {margin!r}")
+    margin = check_finite_nonneg("multiclass_svm: margin", margin)
     row_losses = []
     for row, yi in _class_rows(score_rows, labels, "multiclass_svm"):
         correct = row[yi]
@@ -200,17 +200,22 @@ class LossSpec:
             return 1 if classes <= 2 else None
         return classes
 
+    def reads_one_output(self, nout: int) -> bool:
+        """True when this loss reads a model with `nout` outputs by its first output
+        against `threshold`; False when it reads the arg-max of the outputs."""
+        return nout == 1 or self.reads == ONE_OUTPUT
+
     def predicted_class(self, scores: Sequence[float]) -> int:
         """The class this loss reads from a model's output(s): one output -> 1 where it
         is above `threshold`, else 0; several -> the arg-max (the first on ties)."""
-        if len(scores) == 1 or self.reads == ONE_OUTPUT:
+        if self.reads_one_output(len(scores)):
             return 1 if scores[0] > self.threshold else 0
         return max(range(len(scores)), key=scores.__getitem__)
 
     def class_rule(self, nout: int, predicted: int) -> str:
         """`predicted_class`'s rule in words, for a model with `nout` outputs read as
         class `predicted`: "score > 0", "output <= 0.5", "the highest score"."""
-        if nout == 1 or self.reads == ONE_OUTPUT:
+        if self.reads_one_output(nout):
             sign = ">" if predicted == 1 else "<="
             return f"{self.output_word} {sign} {self.threshold:g}"
         return "the highest score"

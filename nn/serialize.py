@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from .activations import ACTIVATIONS, activation_name, name_for_saving
 from .files import write_atomic
-from .validate import check_positive_int, shown
+from .validate import check_positive_int, check_sizes, shown
 
 FORMAT = "chainrule.model"
 VERSION = 1
@@ -58,9 +58,9 @@ class Field:
 
 
 def _read_sizes(what: str, value: Any) -> list[int]:
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):  # JSON: an array, not an object or a string
         raise ValueError(f"{what} must be a non-empty list of sizes, got {shown(value)}")
-    return [check_positive_int(f"each entry of {what}", v) for v in value]
+    return check_sizes(what, value)
 
 
 def _read_activation(what: str, value: Any) -> str:

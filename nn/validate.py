@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,17 @@ def check_int(what: str, n: Any, minimum: int = 1, why: str = "") -> int:
         because = f" ({why})" if why else ""
         raise ValueError(f"{what} must be {expected}{because}, got {shown(n)}")
     return int(n)
+
+
+def check_sizes(what: str, sizes: Any) -> list[int]:
+    """`sizes` as a non-empty list of positive ints (a list, tuple or other iterable of
+    them; not a string), else ValueError naming `what`: an MLP's layer sizes."""
+    if isinstance(sizes, (str, bytes, dict)) or not isinstance(sizes, Iterable):
+        raise ValueError(f"{what} must be a non-empty list of sizes, got {shown(sizes)}")
+    checked = [check_positive_int(f"each entry of {what}", n) for n in sizes]
+    if not checked:
+        raise ValueError(f"{what} must be a non-empty list of sizes, got {shown(sizes)}")
+    return checked
 
 
 def check_real(

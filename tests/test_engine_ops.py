@@ -230,6 +230,7 @@ def test_operators_are_declared_by_their_registration():
     x, y = Value(1.0, label="x"), Value(2.0, label="y")
     assert (x + y).spec.write(["x", "y"]) == "x + y"
     assert (-x).spec.write(["x"]) == "-x" and (x**2).spec.write(["x"]) == "x**2"
+    assert (x**2).spec.write(["x"], spaced=True) == "x ** 2"
     assert x.tanh().spec.write(["x"]) == "tanh(x)" and x.spec is None
 
 
@@ -247,3 +248,13 @@ def test_a_value_subclass_is_known_as_a_node_as_soon_as_it_is_defined():
     t = Tagged(2.0)
     y = ag.dot([t], [t])
     assert y.parents == (t, t) and ag.sum([t, 1.0]).parents[0] is t
+
+
+def test_help_shows_static_parameters_and_operator_docstrings():
+    import inspect
+
+    assert str(inspect.signature(Value.leaky_relu)) == "(self, *, alpha: 'float' = 0.1) -> 'Value'"
+    assert "alpha" in str(inspect.signature(ag.leaky_relu))
+    assert Value.__rsub__.__doc__ == OPS["sub"].rule.__doc__  # 2 - x
+    assert Value.__pow__.__doc__ == OPS["pow"].rule.__doc__
+    assert (Value(2.0) ** 3).op == "**3" and (Value(2.0) ** Value(3.0)).op == "**"

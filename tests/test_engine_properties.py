@@ -164,3 +164,12 @@ def test_chain_rule_steps_touch_no_grad(lecture):
     assert [v.grad for v in (x, y, z, q, f)] == before
     assert [(s.node, s.upstream) for s in steps] == [(f, 2.0), (q, -8.0)]
     assert [(p, local, c) for p, local, c in steps[0].edges] == [(q, -4.0, -8.0), (z, 3.0, 6.0)]
+
+
+def test_chain_rule_steps_checks_its_arguments_before_the_first_step():
+    import pytest
+
+    with pytest.raises(TypeError, match="chain_rule_steps needs a Value"):
+        ag.chain_rule_steps(3.0)
+    with pytest.raises(TypeError, match="chain_rule_steps grad"):
+        ag.chain_rule_steps(Value(1.0) * 2, grad="one")

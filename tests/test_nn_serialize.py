@@ -388,3 +388,29 @@ def test_config_and_repr_follow_from_the_one_schema():
     assert repr(Maxout(2, 3, pieces=4, seed=0)) == "Maxout(nin=2, nout=3, pieces=4)"
     assert repr(Maxout(2, 1, pieces=4, seed=0).neurons[0]) == "MaxoutUnit(nin=2, pieces=4)"
     assert LinearClassifier(2, 3, seed=0).config() == {"nin": 2, "nclasses": 3}
+
+
+EXAMPLES = {
+    "Neuron": lambda: Neuron(3, "tanh"),
+    "Layer": lambda: Layer(3, 4),
+    "MLP": lambda: MLP(2, [5, 3, 1]),
+    "Maxout": lambda: Maxout(3, 2, pieces=3),
+    "Perceptron": lambda: Perceptron(4),
+    "LinearClassifier": lambda: LinearClassifier(3, 5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_each_savable_class_counts_its_parameters_from_its_config(name):
+    from nn import serialize
+
+    model = EXAMPLES[name]()
+    cls = serialize.SAVABLE[name]
+    assert type(model) is cls
+    assert cls.count_parameters(model.config()) == len(model.parameters())
+
+
+def test_every_savable_class_has_an_example_above():
+    from nn import serialize
+
+    assert set(serialize.SAVABLE) == set(EXAMPLES)

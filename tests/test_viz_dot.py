@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+import autograd as ag
 import viz
 from autograd import Value
 from viz.appearance import abbreviate, fmt, glyph
@@ -132,8 +133,10 @@ def test_root_stands_out_and_rankdir_switches(lecture):
 
 
 def test_op_tags_drawn_with_glyphs_and_static_parameters():
-    assert glyph("*") == "×" and glyph("sum") == "Σ" and glyph("dot") == "w·x"
-    assert glyph("**2") == "x²"
+    x = Value(2.0)
+    assert glyph((x * x).spec) == "×" and glyph(ag.sum([x]).spec) == "Σ"
+    assert glyph(ag.dot([x], [x]).spec) == "w·x" and glyph((x**2).spec) == "x²"
+    assert glyph((x**-1).spec) == "x⁻¹" and glyph((x**0.5).spec) == "**0.5"
     x = Value(-1.0, label="x")
     y = x.leaky_relu(alpha=0.1)
     assert y.op in viz.to_dot(y)

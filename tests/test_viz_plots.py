@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 import viz  # noqa: E402
 import viz.plots  # noqa: E402
 from autograd import Value  # noqa: E402
+from nn.losses import custom  # noqa: E402
 
 
 def test_activation_derivatives_come_from_backward():
@@ -48,7 +49,7 @@ def test_decision_boundary_predicts_on_a_grid_and_returns_axes():
     y = np.array([1, 0, 1, 0])
     ax = viz.plot_decision_boundary(sign_model, X, y, resolution=20)
     assert ax.collections  # contour + scatter
-    assert viz.plots.predict_classes(sign_model, X) == [1, 0, 1, 0]
+    assert viz.plots.painted_classes(sign_model, X) == [1, 0, 1, 0]
     import matplotlib.pyplot as plt
 
     plt.close("all")
@@ -58,7 +59,7 @@ def test_decision_boundary_takes_argmax_for_several_outputs():
     def three_scores(row):
         return [Value(row[0]), Value(row[1]), Value(-row[0] - row[1])]
 
-    assert viz.plots.predict_classes(three_scores, [[2.0, 1.0], [0.0, 1.0], [-3.0, 0.0]]) == [
+    assert viz.plots.painted_classes(three_scores, [[2.0, 1.0], [0.0, 1.0], [-3.0, 0.0]]) == [
         0,
         1,
         2,
@@ -146,7 +147,9 @@ def test_a_step_output_still_gets_both_regions():
 
     from viz.plots import _class_margins
 
-    margins = _class_margins(np.array([[0.0], [1.0], [0.0]]))  # a perceptron's 0/1 outputs
+    margins = _class_margins(
+        np.array([[0.0], [1.0], [0.0]]), custom(None)
+    )  # a perceptron's 0/1 outputs
     assert (margins[:, 0] > 0).tolist() == [True, False, True]  # class 0 where output is 0
     assert (margins[:, 1] > 0).tolist() == [False, True, False]
 
@@ -156,12 +159,22 @@ def test_ties_between_scores_go_to_the_first_class_as_argmax_does():
 
     from viz.plots import _class_margins
 
-    margins = _class_margins(np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0]]))
+    margins = _class_margins(np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0]]), custom(None))
     assert (margins > 0).tolist() == [[True, False, False], [False, True, False]]
 
 
 def test_the_losss_threshold_moves_the_one_output_boundary():
     model = lambda x: Value(x[0])  # noqa: E731 - a one-output "model": score = first coordinate
     points = [[0.2, 0.0], [0.7, 0.0]]
-    assert viz.plots.predict_classes(model, points) == [1, 1]
-    assert viz.plots.predict_classes(model, points, loss="mse") == [0, 1]
+    assert viz.plots.painted_classes(model, points) == [1, 1]
+    assert viz.plots.painted_classes(model, points, loss="mse") == [0, 1]
+
+
+def test_the_painted_class_is_the_one_the_loss_predicts_even_for_a_misfit_model():
+    """Regression: hinge reads the first of two outputs; the picture painted the arg-max."""
+    from nn.losses import LOSSES
+
+    model = lambda x: [Value(-1.0), Value(2.0)]  # noqa: E731
+    assert LOSSES["hinge"].predicted_class([-1.0, 2.0]) == 0
+    assert viz.plots.painted_classes(model, [[0.0, 0.0]], loss="hinge") == [0]
+    assert viz.plots.painted_classes(model, [[0.0, 0.0]]) == [1]  # by shape: the arg-max

@@ -9,10 +9,9 @@ constants and the output apart. ``viz.dot`` decides what is drawn; this module, 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Collection, Mapping
 
-from autograd import Value
+from autograd import OpSpec, Value
 from viz.collapse import is_parameter
 from viz.picture import Frame, Options
 
@@ -29,7 +28,16 @@ COLOURS = {
     "neuron": ("#ede9fe", "#7c3aed"),
     "constant": ("#f3f4f6", "#9ca3af"),
 }
-GLYPHS = {"+": "+", "-": "−", "*": "×", "/": "÷", "sum": "Σ", "dot": "w·x", "neg": "−x"}
+GLYPHS = {  # op name -> the symbol its node shows (other ops show their tag)
+    "add": "+",
+    "sub": "−",
+    "mul": "×",
+    "div": "÷",
+    "sum": "Σ",
+    "dot": "w·x",
+    "neg": "−x",
+}
+NEURON_KINDS = {"add": "linear", "max": "maxout"}  # a folded neuron's output op -> its kind
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 ABBREVIATIONS = {"layers": "L", "neurons": "N", "pieces": "P"}
 
@@ -58,12 +66,16 @@ def abbreviate(name: str) -> str:
     return ".".join(out)
 
 
-def glyph(op: str) -> str:
-    """The symbol drawn in an op node: ``*`` -> ``×``, ``sum`` -> ``Σ``, ``**2`` -> ``x²``."""
-    if op in GLYPHS:
-        return GLYPHS[op]
-    m = re.fullmatch(r"\*\*(-?\d+)", op)
-    return "x" + m.group(1).translate(SUPERSCRIPT) if m else op
+def glyph(spec: OpSpec) -> str:
+    """The symbol drawn in an op node: mul -> ``×``, sum -> ``Σ``, ``x ** 2`` -> ``x²``
+    (a whole-number exponent, written as a superscript); else the op's tag."""
+    if spec.name in GLYPHS:
+        return GLYPHS[spec.name]
+    if spec.number_form_of is not None and len(spec.static) == 1:
+        (exponent,) = spec.static.values()
+        if float(exponent).is_integer() and abs(exponent) < 1e6:
+            return "x" + str(int(exponent)).translate(SUPERSCRIPT)
+    return spec.tag
 
 
 def _role(v: Value, root: Value) -> str:
@@ -123,10 +135,10 @@ def _title(v: Value) -> str:
     return v.name if is_parameter(v) else v.label
 
 
-def _activation(op: str) -> str:
+def _activation(spec: OpSpec) -> str:
     """What a folded neuron's output op says about it: ``+`` is a linear neuron (no
-    activation after w·x + b), ``max`` a Maxout unit."""
-    return {"+": "linear", "max": "maxout"}.get(op, op)
+    activation after w·x + b), ``max`` a Maxout unit; else the activation's tag."""
+    return NEURON_KINDS.get(spec.name, spec.tag)
 
 
 def neuron_label(v, grads, known, opts: Options, copy: int | None = None) -> str:
@@ -140,18 +152,17 @@ def neuron_label(v, grads, known, opts: Options, copy: int | None = None) -> str
         f'shape=plain, label=<<table style="rounded" border="1" cellborder="0" '
         f'cellspacing="0" cellpadding="5" bgcolor="{fill}" color="{border}"><tr>'
         f"<td{_min_width(name)}><b>{html.escape(name)}</b><br/>"
-        f'<font point-size="10" color="{MUTED}">neuron · {html.escape(_activation(v.op))}'
+        f'<font point-size="10" color="{MUTED}">neuron · {html.escape(_activation(v.spec))}'
         f"</font></td><vr/>"
         f"<td>{_data_text(v)}</td><vr/>{_grad_cell(v, grads, known)}</tr></table>>"
     )
 
 
-def op_attrs(op: str, hot: bool) -> str:
+def op_attrs(spec: OpSpec, hot: bool) -> str:
     fill, colour, pen = ("#fecaca", HOT, 2.2) if hot else ("#e5e7eb", "#6b7280", 1.2)
-    paint = (
-        f'fillcolor="{fill}", color="{colour}", penwidth={pen}, label=<{html.escape(glyph(op))}>'
-    )
-    if len(glyph(op)) <= 2:
+    symbol = glyph(spec)
+    paint = f'fillcolor="{fill}", color="{colour}", penwidth={pen}, label=<{html.escape(symbol)}>'
+    if len(symbol) <= 2:
         return f"shape=circle, style=filled, width=0.42, fixedsize=true, fontsize=16, {paint}"
     return f'shape=box, style="rounded,filled", fontsize=12, height=0.35, {paint}'
 

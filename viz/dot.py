@@ -57,7 +57,7 @@ def to_dot(
         many, raise ValueError. None draws everything.
     """
     opts = Options(local, contrib, rankdir, abbreviate, legend, max_nodes)
-    drawn = layout(root, opts)
+    drawn = drawn_nodes(root, opts)
     return write_dot(root, drawn, opts, after_backward(root, drawn.order))
 
 
@@ -74,37 +74,37 @@ def after_backward(root: Value, order: list[Value]) -> Frame:
     return Frame(grads, order, flows)
 
 
-def layout(root: Value, opts: Options) -> DrawnNodes:
+def drawn_nodes(root: Value, opts: Options) -> DrawnNodes:
     """Order the nodes and, over the budget, fold neurons; raise when still too big."""
     if opts.rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be 'LR' or 'TB', got {opts.rankdir!r}")
     order = topo_order(root)
-    lay = DrawnNodes(order, {v: i for i, v in enumerate(order)})
+    drawn = DrawnNodes(order, {v: i for i, v in enumerate(order)})
     if opts.max_nodes is None or len(order) <= opts.max_nodes:
-        return lay
-    lay.owner = neuron_owners(order)
-    outputs = set(lay.owner.values())
-    drawn = sum(1 for v in order if v not in lay.owner) + len(outputs)
-    if drawn > opts.max_nodes:
+        return drawn
+    drawn.owner = neuron_owners(order)
+    outputs = set(drawn.owner.values())
+    count = sum(1 for v in order if v not in drawn.owner) + len(outputs)
+    if count > opts.max_nodes:
         how = (
-            f"{drawn} after folding {len(outputs)} neurons into one node each"
+            f"{count} after folding {len(outputs)} neurons into one node each"
             if outputs
             else "no nn neurons to fold"
         )
         raise ValueError(
             f"graph too large to draw: {len(order)} values ({how}), over "
             f"max_nodes={opts.max_nodes}. Draw a smaller graph (one sample's loss, one "
-            f"neuron), or pass max_nodes={drawn} (or None) to draw it all anyway."
+            f"neuron), or pass max_nodes={count} (or None) to draw it all anyway."
         )
-    return lay
+    return drawn
 
 
 # ---------------------------------------------------------------- writing DOT text
 
 
-def write_dot(root: Value, lay: DrawnNodes, opts: Options, frame: Frame) -> str:
+def write_dot(root: Value, drawn: DrawnNodes, opts: Options, frame: Frame) -> str:
     """The DOT text of a laid-out graph showing the gradients of ``frame``."""
-    order, index, owner = lay.order, lay.index, lay.owner
+    order, index, owner = drawn.order, drawn.index, drawn.owner
     uses = Counter(p for v in order for p in v.parents)  # edges leaving each node
     grads, known, hot = frame.grads, frame.known, frame.highlight
     lines = [
@@ -135,7 +135,7 @@ def write_dot(root: Value, lay: DrawnNodes, opts: Options, frame: Frame) -> str:
             continue
         lines.append(f"  v{i} [{value_label(v, root, grads, known, opts, v is hot)}];")
         if v.parents:
-            lines.append(f"  o{i} [{op_attrs(v.op, v is hot)}];")
+            lines.append(f"  o{i} [{op_attrs(v.spec, v is hot)}];")
             lines.append(f'  o{i} -> v{i} [color="{HOT if v is hot else "#4b5563"}"];')
     for v in order:
         if not v.parents or (v in owner and owner[v] is not v):

@@ -42,12 +42,15 @@ def class_scores(model: Any, points: Sequence[Sequence[float]]) -> list[list[flo
     return rows
 
 
-def predict_classes(model: Any, points: Sequence[Sequence[float]], loss: Any = None) -> list[int]:
-    """Class ids for ``points``, read by ``loss``'s class rule (its row in
-    ``nn.losses.LOSSES``: hinge's score > 0, mse's output > 0.5, the arg-max for
-    cross_entropy); None: by the model's shape (one output: score > 0; else arg-max)."""
-    rule = _class_rule(loss)
-    return [rule.predicted_class(r) for r in class_scores(model, points)]
+def painted_classes(model: Any, points: Sequence[Sequence[float]], loss: Any = None) -> list[int]:
+    """The class ``plot_decision_boundary`` paints at each of ``points``: the one whose
+    margin is positive there, by ``loss``'s class rule (its row in ``nn.losses.LOSSES``:
+    hinge's score > 0, mse's output > 0.5, the arg-max for cross_entropy); None: by the
+    model's shape (one output: score > 0; else arg-max)."""
+    import numpy as np
+
+    margins = _class_margins(np.array(class_scores(model, points)), _class_rule(loss))
+    return margins.argmax(axis=1).tolist()
 
 
 def _class_rule(loss: Any) -> LossSpec:
@@ -55,18 +58,20 @@ def _class_rule(loss: Any) -> LossSpec:
     return custom(None) if loss is None else lookup(loss)
 
 
-def _class_margins(scores, threshold: float = 0.0):
-    """Per class c, by how much c wins at each point (> 0 exactly where c is predicted).
+def _class_margins(scores, rule: LossSpec):
+    """Per class c, by how much c wins at each point (> 0 exactly where ``rule``'s
+    ``predicted_class`` is c).
 
-    Several outputs: score_c - the best other score, a tie going to the first class,
-    as argmax does. One output: score - threshold for class 1 and its negative for
-    class 0, a score equal to the threshold counting as class 0. Continuous scores give
-    smooth contours; even a step output (a perceptron) still gets both regions.
+    Read as one output (``rule.reads_one_output``): score - threshold for class 1 and its
+    negative for class 0, a score equal to the threshold counting as class 0. Else
+    score_c - the best other score, a tie going to the first class, as argmax does.
+    Continuous scores give smooth contours; even a step output (a perceptron) still gets
+    both regions.
     """
     import numpy as np
 
-    if scores.shape[1] == 1:
-        m = scores[:, 0] - threshold
+    if rule.reads_one_output(scores.shape[1]):
+        m = scores[:, 0] - rule.threshold
         m = np.where(m > 0, m, np.minimum(m, -_tie(m)))
         return np.column_stack([-m, m])
     margins = np.empty_like(scores)
@@ -117,7 +122,7 @@ def plot_decision_boundary(
     ys = np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    margins = _class_margins(np.array(class_scores(model, grid)), _class_rule(loss).threshold)
+    margins = _class_margins(np.array(class_scores(model, grid)), _class_rule(loss))
     k = max(margins.shape[1], int(y.max()) + 1)
     colours = [CLASS_COLOURS[c % len(CLASS_COLOURS)] for c in range(k)]
     for c in range(margins.shape[1]):

@@ -27,7 +27,7 @@ from autograd import Value
 from nn.files import write_atomic
 
 from .appearance import glyph
-from .dot import layout, write_dot
+from .dot import drawn_nodes, write_dot
 from .picture import Edge, Frame, Options, check_max_nodes
 from .render import Graph
 
@@ -42,14 +42,14 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
     """
     budget = check_max_nodes(opts.pop("max_nodes", MAX_FRAMES_NODES))
     options = Options(**opts, max_nodes=None)
-    lay = layout(root, options)
-    if budget is not None and len(lay.order) > budget:
+    drawn = drawn_nodes(root, options)
+    if budget is not None and len(drawn.order) > budget:
         raise ValueError(
-            f"backward_steps draws every node, and this graph has {len(lay.order)} values "
+            f"backward_steps draws every node, and this graph has {len(drawn.order)} values "
             f"(over max_nodes={budget}): step through a smaller graph, or pass max_nodes=None"
         )
     steps = list(ag.chain_rule_steps(root))
-    grads: dict[Value, float] = {n: 0.0 for n in lay.order}
+    grads: dict[Value, float] = {n: 0.0 for n in drawn.order}
     grads[root] = 1.0
     known: set[Value] = {root}
     flows: dict[Edge, tuple[float, float]] = {}
@@ -58,7 +58,7 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
         Graph(
             write_dot(
                 root,
-                lay,
+                drawn,
                 options,
                 Frame(dict(grads), set(known), {}, None, _seed_title(who, len(steps))),
             )
@@ -71,7 +71,7 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
             flows[step.node, slot] = (step.upstream, contribution)
         title = _step_title(k, len(steps), step.node)
         frame = Frame(dict(grads), set(known), dict(flows), step.node, title)
-        frames.append(Graph(write_dot(root, lay, options, frame)))
+        frames.append(Graph(write_dot(root, drawn, options, frame)))
     return frames
 
 
@@ -80,8 +80,9 @@ def _seed_title(who: str, n: int) -> str:
 
 
 def _step_title(k: int, n: int, node: Value) -> str:
-    name = node.label or f"the {glyph(node.op)} node"
-    return f"step {k} of {n}: {name} ({glyph(node.op)}) sends upstream × local to its inputs"
+    symbol = glyph(node.spec)
+    name = node.label or f"the {symbol} node"
+    return f"step {k} of {n}: {name} ({symbol}) sends upstream × local to its inputs"
 
 
 def animate(root: Value, **opts) -> Player:
