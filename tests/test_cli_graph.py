@@ -212,6 +212,7 @@ def test_a_folder_without_write_permission_is_refused(tmp_path, monkeypatch, cap
     status = cli.main(["graph", "x * 2", "x=1", "-o", str(locked / "f.dot")])
     err = capsys.readouterr().err
     assert status == 2 and str(locked / "f.dot") in err and len(err.strip().splitlines()) == 1
+    assert f"folder {str(locked)!r} is not writable" in err  # nn.files.check_target's reason
     assert list(locked.iterdir()) == []
 
 
@@ -335,29 +336,12 @@ def modulo_op():
 
 
 def test_graph_help_lists_the_registered_operators_user_ops_included(modulo_op, capsys):
-    with pytest.raises(SystemExit):
-        cli.main(["graph", "--help"])
+    assert cli.main(["graph", "--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
     assert "+ - * / ** %, unary -" in help_text
     assert parse("x % y").evaluate({"x": 7, "y": 3}).root.data == 1
 
 
 def test_graph_help_lists_no_operator_that_is_not_registered(capsys):
-    with pytest.raises(SystemExit):
-        cli.main(["graph", "--help"])
+    assert cli.main(["graph", "--help"]) == 0
     assert "%" not in capsys.readouterr().out
-
-
-def test_a_folder_without_write_permission_is_refused_with_nn_files_reason(
-    tmp_path, monkeypatch, capsys
-):
-    """The CLI's check is nn.files.check_target's: the same reason, naming the path."""
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    real_access = os.access
-    monkeypatch.setattr(
-        os, "access", lambda p, mode, **kw: Path(p) != locked and real_access(p, mode, **kw)
-    )
-    assert cli.main(["graph", "x * 2", "x=1", "--html", str(locked / "s.html")]) == 2
-    err = capsys.readouterr().err
-    assert f"--html {locked / 's.html'}: folder {str(locked)!r} is not writable" in err

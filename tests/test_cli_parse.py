@@ -115,7 +115,7 @@ def test_user_registered_ops_are_callable_by_name():
         ("x + True", "True", 5),
         ("x + 1e999", "not finite", 5),
         ("x = x + 1", "its own assignment", 5),
-        ("q = y; x = 2 * (y + x)", "'x' is used in its own assignment", 20),
+        ("q = y * 2; x = 2 * (q + x)", "'x' is used in its own assignment", 25),
         ("q = x * 2; q = x * 3", "assigned twice", 12),
         ("y = x * 2; x = y * 2", "is an input", 12),
         ("q = x", "second name", 1),
@@ -316,10 +316,11 @@ def test_a_name_used_in_its_own_assignment_is_refused_at_parse_time():
 
 @pytest.mark.parametrize(
     "values, words",
-    [({"x": float("nan")}, "must be a finite number"), ({"x": 10**400}, "too large for a float")],
+    [({"x": float("nan")}, "got nan"), ({"x": 10**400}, "too large for a float")],
 )
 def test_input_values_are_checked_with_nn_validates_words(values, words):
-    assert f"the value of x {words}" in str(refused("x * 2", **values))
+    message = str(refused("x * 2", **values))
+    assert message.startswith("the value of x must be a finite number, got") and words in message
 
 
 def test_a_huge_integer_literal_is_refused_at_its_column():

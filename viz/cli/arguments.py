@@ -11,7 +11,13 @@ import argparse
 from collections.abc import Callable
 from typing import TypeVar
 
-from nn.validate import check_finite_nonneg, check_positive_int, check_real, check_seed
+from nn.validate import (
+    check_finite_nonneg,
+    check_positive_int,
+    check_real,
+    check_seed,
+    check_sizes,
+)
 
 T = TypeVar("T")
 
@@ -24,47 +30,41 @@ def _checked(check: Callable[[str, object], T], value: object, what: str = "the 
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def _number(text: str) -> float:
+def _read(kind: Callable[[str], T], text: str, words: str) -> T:
+    """``text`` read as a number (``kind``: float or int), else argparse's refusal."""
     try:
-        return float(text)
+        return kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not {words}") from None
 
 
 def finite(text: str) -> float:
     """A finite real number (an input of predict)."""
-    return _checked(check_real, _number(text))
+    return _checked(check_real, _read(float, text, "a number"))
 
 
 def non_negative(text: str) -> float:
     """A finite number >= 0 (a penalty)."""
-    return _checked(check_finite_nonneg, _number(text))
+    return _checked(check_finite_nonneg, _read(float, text, "a number"))
 
 
 def positive(text: str) -> float:
     """A finite number > 0 (a learning rate)."""
-    return _checked(_above_zero, _number(text))
+    return _checked(_above_zero, _read(float, text, "a number"))
 
 
 def _above_zero(what: str, x: object) -> float:
     return check_real(what, x, above=0.0)
 
 
-def _whole(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-
-
 def count(text: str) -> int:
     """A whole number >= 1 (epochs)."""
-    return _checked(check_positive_int, _whole(text))
+    return _checked(check_positive_int, _read(int, text, "a whole number"))
 
 
 def seed(text: str) -> int:
     """A whole number >= 0 (what numpy's generators take)."""
-    return _checked(check_seed, _whole(text))
+    return _checked(check_seed, _read(int, text, "a whole number"))
 
 
 MAX_LAYER_SIZE = 1024
@@ -78,11 +78,10 @@ def layer_sizes(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a comma-separated list of layer sizes (e.g. 16,16)"
         ) from None
-    return [_checked(_layer_size, n, "each layer size") for n in sizes]
-
-
-def _layer_size(what: str, n: object) -> int:
-    size = check_positive_int(what, n)
-    if size > MAX_LAYER_SIZE:  # the command line's cap, not a rule of nn's
-        raise ValueError(f"{what} must be at most {MAX_LAYER_SIZE}, got {size}")
-    return size
+    checked = _checked(check_sizes, sizes, "the layer sizes")  # nn.MLP's own check
+    too_large = next((n for n in checked if n > MAX_LAYER_SIZE), None)
+    if too_large is not None:  # the command line's cap, not a rule of nn's
+        raise argparse.ArgumentTypeError(
+            f"each layer size must be at most {MAX_LAYER_SIZE}, got {too_large}"
+        )
+    return checked
