@@ -25,7 +25,8 @@ Allowed:
 Refused with ``ExpressionError`` (a ValueError carrying the 1-based ``.col``):
     anything else — attributes, subscripts, lambdas, comprehensions, strings,
     comparisons, imports, dunder names, calls of anything not registered, unknown
-    names, a name assigned twice, assigned after use as an input, or aliasing another
+    names, a name assigned twice, assigned after use as an input, used in its own
+    assignment (``x = x + 1``: refused when parsed), or aliasing another
     node (``q = x``), non-finite literals; inputs that are missing, duplicated, unused,
     not real numbers, or not finite (NaN/inf make a table of NaNs, so they are refused
     here although the engine accepts them); text over 2,000 characters or nested deeper
