@@ -66,7 +66,7 @@ class History:
         return {"loss": list(self.loss), "accuracy": list(self.accuracy)}
 
 
-def _scores(out: Any) -> list[float]:
+def scores(out: Any) -> list[float]:
     """A model output (Value, number or list of them) as a list of floats."""
     if isinstance(out, (list, tuple)):
         return [float(v) for v in out]
@@ -83,12 +83,12 @@ def predict(model: Module, X: Any, loss: str | Callable[..., Value] = "hinge") -
     spec = losses.lookup(loss)
     rows = check_X(X).tolist()
     with no_grad():
-        return np.array([spec.predicted_class(_scores(model(r))) for r in rows], dtype=int)
+        return np.array([spec.predicted_class(scores(model(r))) for r in rows], dtype=int)
 
 
 def _count_outputs(model: Module, row: list[float]) -> int:
     with no_grad():
-        return len(_scores(model(row)))
+        return len(scores(model(row)))
 
 
 def _batch_objective(
@@ -127,7 +127,7 @@ def objective(
     l2 = check_finite_nonneg("l2", l2)
     Xa = check_X(X)
     outs = [model(r) for r in Xa.tolist()]
-    labels = _check_labels(spec, len(_scores(outs[0])), y, Xa.shape[0])
+    labels = _check_labels(spec, len(scores(outs[0])), y, Xa.shape[0])
     return _batch_objective(spec, outs, labels, l2, model.parameters())
 
 
@@ -193,7 +193,7 @@ def fit(
             optimizer.step()
             total += value.data * len(batch)
             # accuracy from this forward pass's numbers: no second pass, no graph
-            read = (spec.predicted_class(_scores(o)) for o in outs)
+            read = (spec.predicted_class(scores(o)) for o in outs)
             correct += sum(c == label for c, label in zip(read, batch_labels))
         history.loss.append(total / n)
         history.accuracy.append(correct / n)

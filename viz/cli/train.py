@@ -270,7 +270,7 @@ def run_predict(args: argparse.Namespace) -> int:
             out = model(args.inputs)
     except ValueError as e:
         raise Refused(one_line(e)) from None
-    scores = [float(v) for v in out] if isinstance(out, (list, tuple)) else [float(out)]
+    scores = nn.train.scores(out)
     why = None if args.loss is None else _misfit_hint(args.loss, len(scores))
     if why is not None:
         raise Refused(f"--loss {args.loss}: {why}")
