@@ -39,6 +39,15 @@ def test_plot_activations_draws_one_axes_per_activation_with_two_curves():
     plt.close("all")
 
 
+def painted_classes(model, points, loss=None):
+    """The class plot_decision_boundary paints at each point: the one whose margin wins."""
+    from viz.plots import _class_margins, _class_rule, class_scores
+
+    return (
+        _class_margins(np.array(class_scores(model, points)), _class_rule(loss)).argmax(1).tolist()
+    )
+
+
 def sign_model(row):
     """A one-output 'model': score = x0 - x1 (class 1 above the diagonal's right side)."""
     return Value(row[0]) - Value(row[1])
@@ -49,7 +58,7 @@ def test_decision_boundary_predicts_on_a_grid_and_returns_axes():
     y = np.array([1, 0, 1, 0])
     ax = viz.plot_decision_boundary(sign_model, X, y, resolution=20)
     assert ax.collections  # contour + scatter
-    assert viz.plots.painted_classes(sign_model, X) == [1, 0, 1, 0]
+    assert painted_classes(sign_model, X) == [1, 0, 1, 0]
     import matplotlib.pyplot as plt
 
     plt.close("all")
@@ -59,7 +68,7 @@ def test_decision_boundary_takes_argmax_for_several_outputs():
     def three_scores(row):
         return [Value(row[0]), Value(row[1]), Value(-row[0] - row[1])]
 
-    assert viz.plots.painted_classes(three_scores, [[2.0, 1.0], [0.0, 1.0], [-3.0, 0.0]]) == [
+    assert painted_classes(three_scores, [[2.0, 1.0], [0.0, 1.0], [-3.0, 0.0]]) == [
         0,
         1,
         2,
@@ -166,8 +175,8 @@ def test_ties_between_scores_go_to_the_first_class_as_argmax_does():
 def test_the_losss_threshold_moves_the_one_output_boundary():
     model = lambda x: Value(x[0])  # noqa: E731 - a one-output "model": score = first coordinate
     points = [[0.2, 0.0], [0.7, 0.0]]
-    assert viz.plots.painted_classes(model, points) == [1, 1]
-    assert viz.plots.painted_classes(model, points, loss="mse") == [0, 1]
+    assert painted_classes(model, points) == [1, 1]
+    assert painted_classes(model, points, loss="mse") == [0, 1]
 
 
 def test_the_painted_class_is_the_one_the_loss_predicts_even_for_a_misfit_model():
@@ -176,5 +185,5 @@ def test_the_painted_class_is_the_one_the_loss_predicts_even_for_a_misfit_model(
 
     model = lambda x: [Value(-1.0), Value(2.0)]  # noqa: E731
     assert LOSSES["hinge"].predicted_class([-1.0, 2.0]) == 0
-    assert viz.plots.painted_classes(model, [[0.0, 0.0]], loss="hinge") == [0]
-    assert viz.plots.painted_classes(model, [[0.0, 0.0]]) == [1]  # by shape: the arg-max
+    assert painted_classes(model, [[0.0, 0.0]], loss="hinge") == [0]
+    assert painted_classes(model, [[0.0, 0.0]]) == [1]  # by shape: the arg-max

@@ -42,17 +42,6 @@ def class_scores(model: Any, points: Sequence[Sequence[float]]) -> list[list[flo
     return rows
 
 
-def painted_classes(model: Any, points: Sequence[Sequence[float]], loss: Any = None) -> list[int]:
-    """The class ``plot_decision_boundary`` paints at each of ``points``: the one whose
-    margin is positive there, by ``loss``'s class rule (its row in ``nn.losses.LOSSES``:
-    hinge's score > 0, mse's output > 0.5, the arg-max for cross_entropy); None: by the
-    model's shape (one output: score > 0; else arg-max)."""
-    import numpy as np
-
-    margins = _class_margins(np.array(class_scores(model, points)), _class_rule(loss))
-    return margins.argmax(axis=1).tolist()
-
-
 def _class_rule(loss: Any) -> LossSpec:
     """The loss row whose class rule the picture draws (None: the model's shape decides)."""
     return custom(None) if loss is None else lookup(loss)
