@@ -25,3 +25,16 @@ def test_nn_and_viz_import_only_autograds_public_names(path):
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             if node.value.id == "ag":  # import autograd as ag; ag.<name>
                 assert node.attr in PUBLIC, f"{path.name} uses ag.{node.attr}"
+
+
+def test_every_package_is_listed_for_installation():
+    """Regression: viz/cli/ was missing from pyproject's packages (an editable install
+    hid it; `pip install chainrule` would have had no command line)."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    found = sorted(
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for pkg in ("autograd", "nn", "viz")
+        for p in (ROOT / pkg).rglob("__init__.py")
+    )
+    assert sorted(listed) == found
