@@ -326,3 +326,15 @@ def test_input_values_are_checked_with_nn_validates_words(values, words):
 def test_a_huge_integer_literal_is_refused_at_its_column():
     error = refused("x + " + "9" * 400, x=1)
     assert error.col == 5 and "too large for a float" in str(error)
+
+
+def test_python_syntax_warnings_are_not_printed(capfd):
+    """Regression: `1if x else 2` made ast.parse print 'SyntaxWarning: invalid decimal
+    literal' to stderr before the one-line refusal."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would raise here
+        with pytest.raises(ExpressionError, match="if-else"):
+            parse("x + 1if x else 2")
+    assert "SyntaxWarning" not in capfd.readouterr().err

@@ -43,6 +43,7 @@ import io
 import keyword
 import sys
 import tokenize
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -190,11 +191,16 @@ def _ast_parse(text: str) -> ast.Module:
     """ast.parse with room for a long flat chain: building the tree recurses once per
     level under the Python recursion limit, and 2,000 characters of ``x+x+...`` are
     1,000 levels. The nesting scan has already bounded what the parser itself recurses
-    on, and the length cap bounds this depth, so the raised limit is safe."""
+    on, and the length cap bounds this depth, so the raised limit is safe.
+
+    Python's own SyntaxWarnings (``1if``: "invalid decimal literal") are not printed:
+    the whitelist decides what the text may be, and says so in one line."""
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(limit + MAX_LENGTH)
     try:
-        return ast.parse(text, mode="exec")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text, mode="exec")
     finally:
         sys.setrecursionlimit(limit)
 
