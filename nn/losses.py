@@ -201,9 +201,11 @@ class LossSpec:
         return classes
 
     def reads_one_output(self, nout: int) -> bool:
-        """True when this loss reads a model with `nout` outputs by its first output
-        against `threshold`; False when it reads the arg-max of the outputs."""
-        return nout == 1 or self.reads == ONE_OUTPUT
+        """True when a model with `nout` outputs is read by its one output against
+        `threshold`; False when it is read by the arg-max of its outputs. The model's
+        shape decides, for every loss (a loss that cannot read that shape is refused by
+        `fit`; see `misfit`)."""
+        return nout == 1
 
     def predicted_class(self, scores: Sequence[float]) -> int:
         """The class this loss reads from a model's output(s): one output -> 1 where it

@@ -268,3 +268,15 @@ def test_fit_takes_plain_nested_lists_as_well_as_arrays():
     fit(a, X, y, epochs=2, progress=False)
     fit(b, X.tolist(), y.tolist(), epochs=2, progress=False)
     assert a.state_dict() == b.state_dict()
+
+
+def test_predict_reads_a_several_output_model_by_its_arg_max_whatever_the_loss():
+    """Regression: after the loss table, predict(LinearClassifier(...)) with the default
+    loss read 0/1 off the first score instead of the arg-max."""
+    from nn import LinearClassifier, predict
+
+    model = LinearClassifier(2, 3, seed=0)
+    X = [[1.0, 0.5], [-1.0, 2.0], [0.3, -0.7], [2.0, 2.0]]
+    expected = [max(range(3), key=[s.data for s in model(x)].__getitem__) for x in X]
+    assert predict(model, X).tolist() == expected
+    assert predict(model, X, loss="cross_entropy").tolist() == expected

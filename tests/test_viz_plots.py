@@ -179,11 +179,14 @@ def test_the_losss_threshold_moves_the_one_output_boundary():
     assert painted_classes(model, points, loss="mse") == [0, 1]
 
 
-def test_the_painted_class_is_the_one_the_loss_predicts_even_for_a_misfit_model():
-    """Regression: hinge reads the first of two outputs; the picture painted the arg-max."""
+def test_the_painted_class_is_the_one_the_loss_predicts_for_any_model_shape():
+    """The plot and nn.predict read classes by one rule (LossSpec.reads_one_output)."""
     from nn.losses import LOSSES
 
     model = lambda x: [Value(-1.0), Value(2.0)]  # noqa: E731
-    assert LOSSES["hinge"].predicted_class([-1.0, 2.0]) == 0
-    assert painted_classes(model, [[0.0, 0.0]], loss="hinge") == [0]
-    assert painted_classes(model, [[0.0, 0.0]]) == [1]  # by shape: the arg-max
+    for name in ("hinge", "cross_entropy", "mse"):
+        assert LOSSES[name].predicted_class([-1.0, 2.0]) == 1  # several outputs: the arg-max
+        assert painted_classes(model, [[0.0, 0.0]], loss=name) == [1]
+    one = lambda x: Value(0.3)  # noqa: E731
+    assert painted_classes(one, [[0.0, 0.0]], loss="mse") == [0]  # 0.3 <= 0.5
+    assert painted_classes(one, [[0.0, 0.0]], loss="hinge") == [1]  # 0.3 > 0
