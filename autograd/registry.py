@@ -91,6 +91,7 @@ def op(
         if name in OPS or (hasattr(Value, name) and not sequences):
             raise ValueError(f"op name {name!r} is already taken")
         arity, static = _signature(name, rule)
+        _check_operator(name, operator, tuple(dunders), number_form_of, arity, sequences)
         if number_form_of is not None and (number_form_of not in OPS or len(static) != 1):
             raise TypeError(
                 f"op {name!r}: number_form_of={number_form_of!r} needs a registered op and "
@@ -133,6 +134,47 @@ def op(
         return function
 
     return register
+
+
+UNARY_DUNDERS = ("__neg__", "__pos__", "__abs__", "__invert__")
+BINARY_DUNDERS = tuple(
+    f"__{r}{n}__"
+    for n in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul")
+    + ("and", "or", "xor", "lshift", "rshift")
+    for r in ("", "r")
+)
+"""Python's operator methods an op may become (its data model; no comparisons, since a
+Value hashes by identity)."""
+
+
+def _check_operator(
+    name: str,
+    operator: str | None,
+    dunders: tuple[str, ...],
+    number_form_of: str | None,
+    arity: int,
+    sequences: int,
+) -> None:
+    """An operator declaration that fits Python and takes nothing another op has."""
+    fitting = UNARY_DUNDERS if arity == 1 and not sequences else BINARY_DUNDERS
+    for dunder in dunders:
+        if dunder not in fitting:
+            raise ValueError(
+                f"op {name!r}: {dunder} is not an operator method for an op of {arity} "
+                f"input(s); choose from {', '.join(fitting)}"
+            )
+        owner = next((s.name for s in OPS.values() if dunder in s.dunders), None)
+        if owner is not None:
+            raise ValueError(f"op {name!r}: {dunder} is already op {owner!r}'s")
+    if operator is not None:
+        if not dunders and number_form_of is None:
+            raise ValueError(
+                f"op {name!r}: operator={operator!r} needs the Value methods that are it, "
+                f"e.g. dunders=('__mod__', '__rmod__')"
+            )
+        same = [s.name for s in OPS.values() if s.operator == operator and s.arity == arity]
+        if same and number_form_of is None:
+            raise ValueError(f"op {name!r}: the operator {operator!r} is already op {same[0]!r}")
 
 
 def _checking(name: str, rule: Rule, sequences: int) -> Rule:

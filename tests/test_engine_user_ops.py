@@ -54,3 +54,24 @@ def test_a_rule_with_a_required_static_parameter_is_refused():
 
     with pytest.raises(TypeError, match="default"):
         ag.op("needs_default_user")(rule)
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        ({"operator": "+", "dunders": ("__add__", "__radd__")}, "already op 'add'"),
+        ({"operator": "&"}, "needs the Value methods"),
+        ({"operator": "%", "dunders": ("__mdo__",)}, "not an operator method"),
+        ({"operator": "%", "dunders": ("__neg__",)}, "not an operator method"),
+    ],
+    ids=["taken", "no-dunders", "misspelt", "unary-for-binary"],
+)
+def test_an_operator_declaration_that_clashes_or_does_not_fit_is_refused(declaration, message):
+    def rule(a, b):
+        """a ? b; local gradients 1 and 1."""
+        return a + b, (1.0, 1.0)
+
+    with pytest.raises(ValueError, match=message):
+        ag.op("clashing_operator_op", **declaration)(rule)
+    assert "clashing_operator_op" not in ag.OPS
+    assert (Value(1.0) + Value(2.0)).op == "+"
