@@ -178,9 +178,9 @@ def bind(spec: OpSpec, **static: Any) -> OpSpec:
 def apply_nary(spec: OpSpec, groups: Sequence[Iterable[object]]) -> Value:
     """Run an op over sequences: ONE node whose parents are all the elements.
 
-    The parents tuple is the one copy made; the types are checked in one pass over it
-    (numbers become constant leaves), so ``ag.dot(w, x)`` is cheap enough for every
-    neuron of a layer to call on the same inputs.
+    The elements are copied once, into the parents tuple, and their types are checked
+    in one pass over it (numbers become constant leaves); their numbers are then
+    gathered once and split into the rule's sequences.
     """
     try:
         sizes = [len(g) for g in groups]  # type: ignore[arg-type]
@@ -221,7 +221,8 @@ def record_nary(spec: OpSpec, parents: tuple[Value, ...], inputs: Sequence[list[
     """The n-ary node of ``spec`` from checked ``parents`` and their data grouped as the
     rule takes it (one list per sequence).
 
-    ``apply_nary`` calls it after checking its inputs.
+    ``apply_nary`` calls it after checking its inputs, ``ops.unchecked_dot`` for a
+    caller that checked them.
     """
     try:
         out, local = spec.call(*inputs)

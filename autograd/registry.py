@@ -244,8 +244,7 @@ def _make_function(spec: OpSpec) -> Callable[..., Value]:
 
     function.__name__ = function.__qualname__ = spec.name
     function.__doc__ = spec.doc
-    if not spec.sequences:
-        function.__signature__ = _signature_of(spec, ("x", "y"))  # type: ignore[attr-defined]
+    function.__signature__ = _signature_of(spec, ("x", "y"))  # type: ignore[attr-defined]
     function.__wrapped__ = spec.rule  # type: ignore[attr-defined]
     return function
 
@@ -275,8 +274,12 @@ def _signature_of(spec: OpSpec, names: Sequence[str]) -> inspect.Signature:
     Jupyter then shows ``(self, *, alpha=0.1)``)."""
     params = list(inspect.signature(spec.rule).parameters.values())
     empty = inspect.Parameter.empty
-    inputs = [p.replace(name=n, annotation=empty) for p, n in zip(params[: spec.arity], names)]
-    return inspect.Signature(inputs + params[spec.arity :], return_annotation="Value")
+    count = spec.sequences or spec.arity
+    if spec.sequences:  # sequences of Values or numbers, under the rule's own names
+        inputs = [p.replace(annotation=empty) for p in params[:count]]
+    else:
+        inputs = [p.replace(name=n, annotation=empty) for p, n in zip(params[:count], names)]
+    return inspect.Signature(inputs + params[count:], return_annotation="Value")
 
 
 def _reflected(spec: OpSpec) -> Callable[[Value, object], Value]:

@@ -48,7 +48,8 @@ class OpSpec:
     (powc for pow: ``x ** 2``). ``arity`` is the
     number of scalar inputs (0 for an op over ``sequences`` equally long sequences);
     ``static`` its static parameters (their defaults, or the values a bound spec fixes).
-    ``apply`` runs the op on Values and records the node; ``function`` is the public
+    ``apply`` runs a one- or two-input op on Values and records the node (None for an
+    op over sequences: ``forward.apply_nary`` runs those); ``function`` is the public
     function on Values or numbers.
     """
 

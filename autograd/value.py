@@ -21,10 +21,12 @@ import gc
 import math
 import numbers
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from autograd.modes import current
-from autograd.spec import OpSpec
+
+if TYPE_CHECKING:  # value.py imports only modes.py at run time
+    from autograd.spec import OpSpec
 
 # -- the chain rule, written once --------------------------------------------------------
 

@@ -190,3 +190,23 @@ def test_the_painted_class_is_the_one_the_loss_predicts_for_any_model_shape():
     one = lambda x: Value(0.3)  # noqa: E731
     assert painted_classes(one, [[0.0, 0.0]], loss="mse") == [0]  # 0.3 <= 0.5
     assert painted_classes(one, [[0.0, 0.0]], loss="hinge") == [1]  # 0.3 > 0
+
+
+def test_decision_boundary_checks_its_resolution():
+    X, y = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1])
+    for bad in (0, 1, "a", 2.5):
+        with pytest.raises(ValueError, match="resolution"):
+            viz.plot_decision_boundary(sign_model, X, y, resolution=bad)
+
+
+def test_margins_agree_with_the_loss_rows_class_rule_on_random_scores():
+    """The plots' vectorised reading and LossSpec.predicted_class never drift apart."""
+    from nn.losses import LOSSES
+    from viz.plots import _class_margins
+
+    rng = np.random.default_rng(0)
+    for nout in (1, 2, 3):
+        scores = rng.integers(-2, 3, size=(200, nout)).astype(float) / 2  # many ties
+        for rule in (*LOSSES.values(), custom(None)):
+            painted = _class_margins(scores, rule).argmax(axis=1).tolist()
+            assert painted == [rule.predicted_class(list(row)) for row in scores], rule.name

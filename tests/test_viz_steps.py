@@ -189,3 +189,17 @@ def test_headless_browser_shows_different_pictures_for_first_and_last_frame(tmp_
 def test_backward_steps_checks_max_nodes(bad, error):
     with pytest.raises(error, match="max_nodes"):
         viz.backward_steps(Value(1.0) * Value(2.0), max_nodes=bad)
+
+
+def test_an_unknown_option_is_refused_naming_backward_steps(lecture):
+    *_, f = lecture()
+    with pytest.raises(TypeError, match=r"backward_steps\(\) got unexpected .*'foo'"):
+        viz.backward_steps(f, foo=1)
+
+
+def test_a_step_caption_names_the_node_once(lecture):
+    *_, f = lecture()
+    frames = viz.backward_steps(f)
+    assert "step 1 of 2: f (×) sends upstream × local" in frames[1].source
+    q = Value(1.0) * Value(2.0)
+    assert "the × node sends" in viz.backward_steps(q)[1].source

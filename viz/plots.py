@@ -15,6 +15,7 @@ from typing import Any
 
 from autograd import OPS, Value, no_grad
 from nn.losses import LossSpec, custom, lookup
+from nn.validate import check_int
 
 PLOTTED = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "step")  # by default
 CLASS_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2")
@@ -99,6 +100,7 @@ def plot_decision_boundary(
 
     plt = _pyplot()
 
+    resolution = check_int("plot_decision_boundary: resolution", resolution, minimum=2)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y).astype(int)
     if X.ndim != 2 or X.shape[1] != 2:

@@ -20,6 +20,7 @@ import html
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
 from pathlib import Path
 
 import autograd as ag
@@ -41,6 +42,9 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
     over ``max_nodes`` (default 300) values raise ValueError: steps draw every node.
     """
     budget = check_max_nodes(opts.pop("max_nodes", MAX_FRAMES_NODES))
+    unknown = sorted(set(opts) - {f.name for f in fields(Options)})
+    if unknown:
+        raise TypeError(f"backward_steps() got unexpected keyword argument(s) {unknown}")
     options = Options(**opts, max_nodes=None)
     drawn = drawn_nodes(root, options)
     if budget is not None and len(drawn.order) > budget:
@@ -81,8 +85,8 @@ def _seed_title(who: str, n: int) -> str:
 
 def _step_title(k: int, n: int, node: Value) -> str:
     symbol = glyph(node.spec)
-    name = node.label or f"the {symbol} node"
-    return f"step {k} of {n}: {name} ({symbol}) sends upstream × local to its inputs"
+    name = f"{node.label} ({symbol})" if node.label else f"the {symbol} node"
+    return f"step {k} of {n}: {name} sends upstream × local to its inputs"
 
 
 def animate(root: Value, **opts) -> Player:
