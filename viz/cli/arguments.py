@@ -13,9 +13,9 @@ from typing import TypeVar
 
 from nn.validate import (
     check_finite_nonneg,
+    check_int,
     check_positive_int,
     check_real,
-    check_seed,
     check_sizes,
 )
 
@@ -63,8 +63,12 @@ def count(text: str) -> int:
 
 
 def seed(text: str) -> int:
-    """A whole number >= 0 (what numpy's generators take)."""
-    return _checked(check_seed, _read(int, text, "a whole number"))
+    """A whole number >= 0 (what numpy's generators take; None is the API's, not typed)."""
+    return _checked(_whole_at_least_zero, _read(int, text, "a whole number"))
+
+
+def _whole_at_least_zero(what: str, n: object) -> int:
+    return check_int(what, n, minimum=0)
 
 
 MAX_LAYER_SIZE = 1024
