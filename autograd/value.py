@@ -77,6 +77,8 @@ def interior_order(root: Value) -> list[Value]:
     is a third of every backward.
     """
     order: list[Value] = []
+    if root._op is None:  # a leaf: nothing to walk (only interior nodes are pushed)
+        return order
     seen: set[Value] = set()
     stack, expanded = [root], [False]  # each node on the stack, and whether it is expanded
     push, pop, push_flag, pop_flag = stack.append, stack.pop, expanded.append, expanded.pop
@@ -86,7 +88,7 @@ def interior_order(root: Value) -> list[Value]:
         if pop_flag():  # all its parents are in the order: now it can follow them
             emit(node)
             continue
-        if node in seen or node._op is None:
+        if node in seen:
             continue
         see(node)
         push(node)
