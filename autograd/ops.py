@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from operator import mul as _mul
 
+from autograd.formula import above, at_most, below, call, first_equal
 from autograd.forward import record_nary
 from autograd.registry import OPS, op as _register
 from autograd.value import Value
@@ -39,25 +40,53 @@ def _exp(x: float) -> float:
 # -- binary arithmetic -----------------------------------------------------------------
 
 
-@op("add", tag="+", operator="+", dunders=("__add__", "__radd__"), examples=_PAIRS)
+@op(
+    "add",
+    tag="+",
+    operator="+",
+    dunders=("__add__", "__radd__"),
+    local=lambda a, b: (1, 1),
+    examples=_PAIRS,
+)
 def add(a: float, b: float):
     """a + b; local gradients 1 and 1."""
     return a + b, _ONES
 
 
-@op("sub", tag="-", operator="-", dunders=("__sub__", "__rsub__"), examples=_PAIRS)
+@op(
+    "sub",
+    tag="-",
+    operator="-",
+    dunders=("__sub__", "__rsub__"),
+    local=lambda a, b: (1, -1),
+    examples=_PAIRS,
+)
 def sub(a: float, b: float):
     """a - b; local gradients 1 and -1."""
     return a - b, (1.0, -1.0)
 
 
-@op("mul", tag="*", operator="*", dunders=("__mul__", "__rmul__"), examples=_PAIRS)
+@op(
+    "mul",
+    tag="*",
+    operator="*",
+    dunders=("__mul__", "__rmul__"),
+    local=lambda a, b: (b, a),
+    examples=_PAIRS,
+)
 def mul(a: float, b: float):
     """a * b; local gradients b and a."""
     return a * b, (b, a)
 
 
-@op("div", tag="/", operator="/", dunders=("__truediv__", "__rtruediv__"), examples=_PAIRS)
+@op(
+    "div",
+    tag="/",
+    operator="/",
+    dunders=("__truediv__", "__rtruediv__"),
+    local=lambda a, b: (1 / b, -a / b**2),
+    examples=_PAIRS,
+)
 def div(a: float, b: float):
     """a / b; local gradients 1/b and -a/b². b = 0 -> ZeroDivisionError."""
     if b == 0.0:
@@ -71,6 +100,7 @@ def div(a: float, b: float):
     tag="**",
     operator="**",
     dunders=("__pow__", "__rpow__"),
+    local=lambda a, b, *, out: (b * a ** (b - 1), out * call("log", a)),
     examples=[(1.5, -2.0), (0.3, 0.7), (2.0, 3.0)],
 )
 def pow_(a: float, b: float):
@@ -92,6 +122,7 @@ def pow_(a: float, b: float):
     tag="**{exponent}",
     operator="**",
     number_form_of="pow",
+    local=lambda a, *, exponent: (exponent * a ** (exponent - 1),),
     examples=[(1.5,), (0.4,), (2.5,)],
 )
 def powc(a: float, *, exponent: float = 2.0):
@@ -121,13 +152,13 @@ def powc(a: float, *, exponent: float = 2.0):
 # -- unary -----------------------------------------------------------------------------
 
 
-@op("neg", operator="-", dunders=("__neg__",), examples=[(1.5,), (-0.3,)])
+@op("neg", operator="-", dunders=("__neg__",), local=lambda a: (-1,), examples=[(1.5,), (-0.3,)])
 def neg(a: float):
     """-a; local gradient -1."""
     return -a, (-1.0,)
 
 
-@op("abs", dunders=("__abs__",), examples=[(1.5,), (-0.3,)])
+@op("abs", dunders=("__abs__",), local=lambda a: (above(a) - below(a),), examples=[(1.5,), (-0.3,)])
 def abs_(a: float):
     """|a|; local gradient sign(a); at the kink abs'(0) = 0. NaN stays NaN."""
     if a > 0.0:
@@ -137,14 +168,14 @@ def abs_(a: float):
     return abs(a), (a * 0.0,)  # 0 -> slope 0; NaN -> NaN
 
 
-@op("exp", examples=[(0.5,), (-1.3,), (2.0,)])
+@op("exp", local=lambda a, *, out: (out,), examples=[(0.5,), (-1.3,), (2.0,)])
 def exp(a: float):
     """e^a; local gradient e^a. Overflow (a > ~709) -> OverflowError."""
     out = _exp(a)
     return out, (out,)
 
 
-@op("log", examples=[(0.5,), (1.3,), (7.0,)])
+@op("log", local=lambda a: (1 / a,), examples=[(0.5,), (1.3,), (7.0,)])
 def log(a: float):
     """ln a; local gradient 1/a. Needs a > 0, else ValueError."""
     if a <= 0.0:
@@ -152,7 +183,7 @@ def log(a: float):
     return math.log(a), (1.0 / a,)
 
 
-@op("sqrt", examples=[(0.5,), (1.3,), (7.0,)])
+@op("sqrt", local=lambda a, *, out: (1 / (2 * out),), examples=[(0.5,), (1.3,), (7.0,)])
 def sqrt(a: float):
     """√a; local gradient 1/(2√a). a < 0 -> ValueError; at 0 the slope is infinite -> ValueError."""
     if a < 0.0:
@@ -163,7 +194,7 @@ def sqrt(a: float):
     return out, (0.5 / out,)
 
 
-@op("tanh", examples=[(0.5,), (-1.3,), (2.0,)])
+@op("tanh", local=lambda a, *, out: (1 - out**2,), examples=[(0.5,), (-1.3,), (2.0,)])
 def tanh(a: float):
     """tanh a; local gradient 1 - tanh² a. Stable for any |a|."""
     t = math.tanh(a)
@@ -177,14 +208,14 @@ def _sigmoid(a: float) -> float:
     return z / (1.0 + z)
 
 
-@op("sigmoid", examples=[(0.5,), (-1.3,), (2.0,)])
+@op("sigmoid", local=lambda a, *, out: (out * (1 - out),), examples=[(0.5,), (-1.3,), (2.0,)])
 def sigmoid(a: float):
     """σ(a) = 1/(1+e^-a); local gradient σ(a)(1-σ(a)). Stable for any |a|."""
     s = _sigmoid(a)
     return s, (s * (1.0 - s),)
 
 
-@op("relu", examples=[(0.5,), (-1.3,), (2.0,)])
+@op("relu", local=lambda a: (above(a),), examples=[(0.5,), (-1.3,), (2.0,)])
 def relu(a: float):
     """max(0, a); local gradient 1 if a > 0 else 0 (relu'(0) = 0). NaN stays NaN."""
     if a > 0.0:
@@ -194,7 +225,11 @@ def relu(a: float):
     return a, (a,)
 
 
-@op("leaky_relu", examples=[(0.5,), (-1.3,), (2.0,)])
+@op(
+    "leaky_relu",
+    local=lambda a, *, alpha: (above(a) + alpha * at_most(a),),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
 def leaky_relu(a: float, *, alpha: float = 0.1):
     """max(αa, a) (α < 1); local gradient 1 if a > 0 else α (leaky_relu'(0) = α)."""
     if a > 0.0:
@@ -202,7 +237,11 @@ def leaky_relu(a: float, *, alpha: float = 0.1):
     return alpha * a, (alpha if a == a else a,)
 
 
-@op("elu", examples=[(0.5,), (-1.3,), (2.0,)])
+@op(
+    "elu",
+    local=lambda a, *, alpha: (above(a) + alpha * call("exp", a) * at_most(a),),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
 def elu(a: float, *, alpha: float = 1.0):
     """a if a > 0 else α(e^a - 1); local gradient 1 if a > 0 else αe^a (elu'(0) = α)."""
     if a > 0.0:
@@ -211,13 +250,13 @@ def elu(a: float, *, alpha: float = 1.0):
     return alpha * math.expm1(a), (alpha * e,)
 
 
-@op("softplus", examples=[(0.5,), (-1.3,), (2.0,)])
+@op("softplus", local=lambda a: (call("sigmoid", a),), examples=[(0.5,), (-1.3,), (2.0,)])
 def softplus(a: float):
     """ln(1 + e^a), computed stably; local gradient σ(a)."""
     return max(a, 0.0) + math.log1p(math.exp(-abs(a))), (_sigmoid(a),)
 
 
-@op("step", examples=[(0.5,), (-1.3,)])
+@op("step", local=lambda a: (0,), examples=[(0.5,), (-1.3,)])
 def step(a: float):
     """1 if a > 0 else 0 (Rosenblatt's activation); local gradient 0 everywhere. NaN stays NaN."""
     if a > 0.0:
@@ -230,13 +269,18 @@ def step(a: float):
 # -- n-ary: ONE node over many inputs --------------------------------------------------
 
 
-@op("sum", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5,)])
+@op("sum", sequences=1, local=lambda xs: [1] * len(xs), examples=[(0.3, -1.2, 2.1), (-0.5,)])
 def sum_(xs: list[float]):
     """Σ x_i, added as ``+`` would (float arithmetic); local gradient 1 on every edge."""
     return sum(xs), (1.0,) * len(xs)
 
 
-@op("dot", sequences=2, examples=[(0.3, -1.2, 2.1, 0.7, 1.5, -0.4), (2.0, 3.0)])
+@op(
+    "dot",
+    sequences=2,
+    local=lambda ws, xs: (*xs, *ws),
+    examples=[(0.3, -1.2, 2.1, 0.7, 1.5, -0.4), (2.0, 3.0)],
+)
 def dot(ws: list[float], xs: list[float]):
     """Σ w_i x_i (a neuron's weighted sum); local gradients x_i for w_i and w_i for x_i."""
     return sum(map(_mul, ws, xs)), (*xs, *ws)
@@ -280,19 +324,34 @@ def _extreme(xs: list[float], pick) -> tuple[float, tuple[float, ...]]:
     return m, _one_hot(len(xs), xs.index(m))
 
 
-@op("max", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
+@op(
+    "max",
+    sequences=1,
+    local=lambda xs, *, out: [first_equal(i, xs, out) for i in range(len(xs))],
+    examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)],
+)
 def max_(xs: list[float]):
     """max x_i; local gradient 1 for the first arg-max, 0 for the rest. A NaN wins."""
     return _extreme(xs, max)
 
 
-@op("min", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
+@op(
+    "min",
+    sequences=1,
+    local=lambda xs, *, out: [first_equal(i, xs, out) for i in range(len(xs))],
+    examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)],
+)
 def min_(xs: list[float]):
     """min x_i; local gradient 1 for the first arg-min, 0 for the rest. A NaN wins."""
     return _extreme(xs, min)
 
 
-@op("logsumexp", sequences=1, examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)])
+@op(
+    "logsumexp",
+    sequences=1,
+    local=lambda xs, *, out: [call("exp", x - out) for x in xs],
+    examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)],
+)
 def logsumexp(xs: list[float]):
     """ln Σ e^(x_i), stable (max subtracted); local gradients softmax(x)_i.
 

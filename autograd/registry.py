@@ -63,6 +63,7 @@ def op(
     operator: str | None = None,
     dunders: Sequence[str] = (),
     number_form_of: str | None = None,
+    local: Callable[..., Sequence[Any]] | None = None,
 ) -> Callable[[Rule], Callable]:
     """Register a rule ``f(floats..., *, static=default) -> (out, local_gradients)``.
 
@@ -78,6 +79,12 @@ def op(
     ``x + y``, the command line's parser and every table to know the operator.
     ``number_form_of="pow"`` says this op is what ``pow``'s operator makes when its
     second operand is a number, passed as this op's one static parameter (``x ** 2``).
+
+    ``local`` declares the formula of each local gradient (``autograd.formula``): a
+    function of the rule's inputs as symbols, with keyword-only ``out`` and static
+    parameters if it uses them, returning one formula or number per input
+    (``local=lambda a, b: (b, a)`` for mul; ``lambda a, *, out: (1 - out**2,)`` for
+    tanh). Drawings write it on the edges; the op test checks it against the rule.
 
     What the rule returns is checked on every call (real numbers, stored as floats; one
     local gradient per input; a complex or other result is a TypeError naming the op).
@@ -117,6 +124,8 @@ def op(
             operator,
             tuple(dunders),
             number_form_of,
+            _input_names(rule),
+            local,
         )
         spec.apply = make_apply(spec) if arity else None
         function = _make_function(spec)
@@ -175,6 +184,15 @@ def _check_operator(
         same = [s.name for s in OPS.values() if s.operator == operator and s.arity == arity]
         if same and number_form_of is None:
             raise ValueError(f"op {name!r}: the operator {operator!r} is already op {same[0]!r}")
+
+
+def _input_names(rule: Rule) -> tuple[str, ...]:
+    """The names of the rule's positional inputs (``a``, ``b``; ``xs``; ``ws``, ``xs``)."""
+    return tuple(
+        p.name
+        for p in inspect.signature(rule).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+    )
 
 
 def _checking(name: str, rule: Rule, sequences: int) -> Rule:

@@ -10,10 +10,13 @@ spec per setting (``autograd.forward.bind``), tagged with it (``leaky_relu(α=0.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+
+from autograd.formula import Formula, as_formula, symbol
 
 Rule = Callable[..., tuple[float, Sequence[float]]]
 
@@ -63,6 +66,8 @@ class OpSpec:
     operator: str | None = None
     dunders: tuple[str, ...] = ()
     number_form_of: str | None = None  # powc: what pow's operator makes of a number exponent
+    inputs: tuple[str, ...] = ()  # the rule's input parameter names (a, b; xs; ws, xs)
+    local: Callable[..., Sequence[Any]] | None = None  # the local-gradient formulas
     call: Rule = field(init=False, repr=False)  # the rule with the static parameters fixed
     apply: Callable[..., Any] | None = field(default=None, repr=False)
     function: Callable[..., Any] | None = field(default=None, repr=False)
@@ -94,6 +99,22 @@ class OpSpec:
             return f"{self.operator}{operands[0]}"
         return f"{self.name}({', '.join(operands)})"
 
+    def formulas(self, sizes: Sequence[int] = ()) -> tuple[Formula, ...] | None:
+        """The formula of each local gradient, in symbols: the rule's input names (``a``,
+        ``b``; the elements of a sequence ``xs`` as ``xs_0``, ``xs_1``, ...), ``out``,
+        and the static parameters by value. ``sizes``: each sequence's length. None
+        when the op declares no formulas (a user op may not)."""
+        if self.local is None:
+            return None
+        if self.sequences:
+            args = [[symbol(f"{p}_{i}") for i in range(n)] for p, n in zip(self.inputs, sizes)]
+        else:
+            args = [symbol(p) for p in self.inputs]
+        wanted = _keywords(self.local)
+        given = {"out": symbol("out"), **self.static}
+        result = self.local(*args, **{k: v for k, v in given.items() if k in wanted})
+        return tuple(as_formula(f) for f in result)
+
     def evaluate(self, inputs: Sequence[float]) -> tuple[float, tuple[float, ...]]:
         """The rule on a flat list of input floats (split into sequences as needed)."""
         if self.sequences:
@@ -103,6 +124,13 @@ class OpSpec:
         else:
             out, local = self.call(*inputs)
         return out, tuple(local)
+
+
+def _keywords(function: Callable[..., Any]) -> set[str]:
+    """The keyword-only parameters of a formula declaration (``out``, static names)."""
+    return {
+        p.name for p in inspect.signature(function).parameters.values() if p.kind is p.KEYWORD_ONLY
+    }
 
 
 def _fix(rule: Rule, static: dict[str, Any]) -> Rule:

@@ -164,6 +164,11 @@ def plain_number(x: object) -> str:
         return repr(x)
 
 
+def _short(x: float) -> str:
+    """A number as a formula writes it: 4 significant digits (3, -4, 0.7616)."""
+    return f"{x:.4g}"
+
+
 def describe(v: Value) -> str:
     """``-1.0`` or ``-1.0 [x]``: a node's value and, when it has one, its label."""
     return f"{v.data!r} [{v.label}]" if v.label else repr(v.data)
@@ -245,6 +250,28 @@ class Value:
         if y is MANY_INPUTS:
             return self._dx
         return (self._dx, self._dy)
+
+    @property
+    def local_formulas(self) -> tuple[str, ...]:
+        """The formula of each local gradient, aligned with ``parents``, each operand
+        written by its label (or, unlabelled, by its value) and ``out`` by this node's:
+        ``f = q*z`` gives ``('z', 'q')``, ``q = x + y`` gives ``('1', '1')``. An op that
+        declares no formulas (a user op may not) gives the numbers themselves."""
+        spec = self._op
+        if spec is None:
+            return ()
+        parents = self.parents
+        sizes = [len(parents) // spec.sequences] * spec.sequences if spec.sequences else []
+        formulas = spec.formulas(sizes)
+        if formulas is None:
+            return tuple(_short(g) for g in self.local_grads)
+        if spec.sequences:
+            symbols = [f"{p}_{i}" for p, n in zip(spec.inputs, sizes) for i in range(n)]
+        else:
+            symbols = list(spec.inputs)
+        names = {s: p.label or _short(p.data) for s, p in zip(symbols, parents)}
+        names["out"] = self.label or _short(self.data)
+        return tuple(f.text(names) for f in formulas)
 
     # -- conversions --------------------------------------------------------------------
 

@@ -258,3 +258,45 @@ def test_help_shows_static_parameters_and_operator_docstrings():
     assert Value.__rsub__.__doc__ == OPS["sub"].rule.__doc__  # 2 - x
     assert Value.__pow__.__doc__ == OPS["pow"].rule.__doc__
     assert (Value(2.0) ** 3).op == "**3" and (Value(2.0) ** Value(3.0)).op == "**"
+
+
+@pytest.mark.parametrize(("name", "point"), CASES, ids=[f"{n}{p}" for n, p in CASES])
+def test_declared_formulas_equal_the_rules_local_gradients(name, point):
+    """One declaration, two readings: the formula's number is the rule's (<= 1e-12)."""
+    spec = OPS[name]
+    out, local = spec.evaluate(point)
+    n = len(point) // spec.sequences if spec.sequences else 0
+    formulas = spec.formulas([n] * spec.sequences)
+    assert formulas is not None and len(formulas) == len(local), name
+    if spec.sequences:
+        symbols = [f"{p}_{i}" for p in spec.inputs for i in range(n)]
+    else:
+        symbols = list(spec.inputs)
+    env = {**dict(zip(symbols, point)), "out": out}
+    for i, (formula, expected) in enumerate(zip(formulas, local)):
+        value = formula.evaluate(env, OPS)
+        assert value == pytest.approx(expected, rel=1e-12, abs=1e-15), (name, i, formula)
+
+
+def test_local_formulas_read_like_the_lecture(lecture):
+    x, y, z, q, f = lecture()
+    assert f.local_formulas == ("z", "q")  # ∂f/∂q = z, ∂f/∂z = q
+    assert q.local_formulas == ("1", "1")
+    assert (x**2).local_formulas == ("2·x",)
+    assert x.tanh().local_formulas == ("1 - (-0.964)**2",)  # unlabelled out: its value
+    assert (x * 3).local_formulas == ("3", "x")  # a constant appears by its value
+    assert ag.relu(x).local_formulas == ("[x > 0]",)
+    assert ag.leaky_relu(x, alpha=0.2).local_formulas == ("[x > 0] + 0.2·[x <= 0]",)
+
+
+def test_a_user_op_without_formulas_shows_its_numbers():
+    @ag.op("formula_free_test_op")
+    def rule(a):
+        """a³; local gradient 3a²."""
+        return a**3, (3 * a * a,)
+
+    try:
+        assert Value(2.0).formula_free_test_op().local_formulas == ("12",)
+    finally:
+        del OPS["formula_free_test_op"]
+        delattr(Value, "formula_free_test_op")
