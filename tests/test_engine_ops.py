@@ -300,3 +300,19 @@ def test_a_user_op_without_formulas_shows_its_numbers():
     finally:
         del OPS["formula_free_test_op"]
         delattr(Value, "formula_free_test_op")
+
+
+@pytest.mark.parametrize(("name", "point"), CASES, ids=[f"{n}{p}" for n, p in CASES])
+def test_declared_formulas_rebuild_the_local_gradients_from_values(name, point):
+    """The same declaration on Values gives a graph whose value is the local gradient."""
+    spec = OPS[name]
+    out, local = spec.evaluate(point)
+    n = len(point) // spec.sequences if spec.sequences else 0
+    if spec.sequences:
+        symbols = [f"{p}_{i}" for p in spec.inputs for i in range(n)]
+    else:
+        symbols = list(spec.inputs)
+    env = {**{s: Value(x) for s, x in zip(symbols, point)}, "out": Value(out)}
+    for formula, expected in zip(spec.formulas([n] * spec.sequences), local):
+        value = formula.evaluate(env, OPS)
+        assert float(value) == pytest.approx(expected, rel=1e-12, abs=1e-15), (name, formula)
