@@ -65,7 +65,7 @@ def test_lecture_graph_shows_every_data_and_grad_after_backward(lecture):
 def test_edges_into_times_carry_the_other_factor_as_local_gradient(lecture):
     *_, f = lecture()
     labels = into(viz.to_dot(f), "f")
-    assert labels == {"q": "∂f/∂q = -4", "z": "∂f/∂z = 3"}
+    assert labels == {"q": "∂f/∂q = z = -4", "z": "∂f/∂z = q = 3"}
 
 
 def test_edges_into_plus_carry_local_gradient_one(lecture):
@@ -77,8 +77,14 @@ def test_contributions_upstream_times_local_appear_after_backward(lecture):
     *_, f = lecture()
     f.backward()
     src = viz.to_dot(f)
-    assert into(src, "f") == {"q": "∂f/∂q = -4 | 1 × -4 = -4", "z": "∂f/∂z = 3 | 1 × 3 = 3"}
-    assert into(src, "q") == {"x": "∂q/∂x = 1 | -4 × 1 = -4", "y": "∂q/∂y = 1 | -4 × 1 = -4"}
+    assert into(src, "f") == {
+        "q": "∂f/∂q = z = -4 | upstream 1 × local -4 = -4",
+        "z": "∂f/∂z = q = 3 | upstream 1 × local 3 = 3",
+    }
+    assert into(src, "q") == {
+        "x": "∂q/∂x = 1 | upstream -4 × local 1 = -4",
+        "y": "∂q/∂y = 1 | upstream -4 × local 1 = -4",
+    }
 
 
 def test_no_contributions_before_backward(lecture):
@@ -90,9 +96,9 @@ def test_options_hide_local_gradients_or_contributions(lecture):
     *_, f = lecture()
     f.backward()
     no_local = into(viz.to_dot(f, local=False), "f")
-    assert no_local == {"q": "1 × -4 = -4", "z": "1 × 3 = 3"}
+    assert no_local == {"q": "upstream 1 × local -4 = -4", "z": "upstream 1 × local 3 = 3"}
     no_contrib = into(viz.to_dot(f, contrib=False), "f")
-    assert no_contrib == {"q": "∂f/∂q = -4", "z": "∂f/∂z = 3"}
+    assert no_contrib == {"q": "∂f/∂q = z = -4", "z": "∂f/∂z = q = 3"}
 
 
 def test_x_times_x_draws_two_edges():
@@ -215,13 +221,13 @@ def test_an_input_used_twice_gets_local_not_a_partial_derivative_on_its_edges():
     f.backward()
     source = viz.to_dot(f)
     assert "∂f/∂x" not in source  # each edge is only half of ∂f/∂x = 6
-    assert source.count("local 3") == 2
+    assert source.count("local: x = 3") == 2
 
 
 def test_an_input_used_once_keeps_the_lectures_partial_notation(lecture):
     *_, f = lecture()
     source = viz.to_dot(f)
-    assert "∂q/∂x = 1" in source and "∂f/∂z = 3" in source
+    assert "∂q/∂x = 1" in source and "∂f/∂z = q = 3" in source
 
 
 def test_a_folded_linear_neuron_says_linear():

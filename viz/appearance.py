@@ -168,27 +168,37 @@ def op_attrs(spec: OpSpec, hot: bool) -> str:
 
 
 def edge_label(
-    out, inp, local, flow: tuple[float, float] | None, opts: Options, only_edge: bool
+    out,
+    inp,
+    local: float,
+    formula: str,
+    flow: tuple[float, float] | None,
+    opts: Options,
+    only_edge: bool,
 ) -> str:
-    """The local gradient of an edge and, once it has carried its gradient back
-    (``flow`` = upstream, contribution), upstream × local = contribution.
+    """The local gradient of an edge, as its formula and its number, and — once it has
+    carried its gradient back (``flow`` = upstream, contribution) — the chain rule's
+    step: ``upstream -4 × local 1 = -4``.
 
-    It is written ∂out/∂in (the lecture's notation) only where that is also the true
-    derivative of ``out`` by ``in``: both named, and this the input's only edge. Where
-    the input is used more than once (``x*x``) each edge holds only part of it, so it
-    reads ``local``.
+    It is written ∂out/∂in (the lecture's notation, ``∂f/∂q = z = -4``) only where that
+    is also the true derivative of ``out`` by ``in``: both named, and this the input's
+    only edge. Where the input is used more than once (``x*x``) each edge holds only
+    part of it, so it reads ``local: x = 3``. A formula that is its own number (``1``)
+    is written once.
     """
     rows = []
     if opts.local:
+        number = fmt(local)
+        value = number if formula == number else f"{formula} = {number}"
         if only_edge and out.label and inp.label and not is_parameter(inp):
-            rows.append(f"∂{html.escape(out.label)}/∂{html.escape(inp.label)} = {fmt(local)}")
+            rows.append(html.escape(f"∂{out.label}/∂{inp.label} = {value}"))
         else:
-            rows.append(f"local {fmt(local)}")
+            rows.append(html.escape(f"local: {value}"))
     if opts.contrib and flow is not None:
         up, contribution = flow
         # one span: graphviz-pure guesses the width of non-ASCII glyphs (×), so a
         # second span after it would be placed over the text
-        product = f"{fmt(up)} × {fmt(local)} = {fmt(contribution)}"
+        product = f"upstream {fmt(up)} × local {fmt(local)} = {fmt(contribution)}"
         rows.append(f'<font color="{GRAD_RED}"><b>{product}</b></font>')
     return f"label=<{'<br/>'.join(rows)}>" if rows else 'label=""'
 

@@ -145,9 +145,11 @@ def write_dot(root: Value, drawn: DrawnNodes, opts: Options, frame: Frame) -> st
             lines.extend(f'  {s} -> {name[v]} [color="#a78bfa"];' for s in srcs)
             continue
         i = index[v]
+        formulas = v.local_formulas if opts.local else [""] * len(v.parents)
         for slot, (p, g) in enumerate(zip(v.parents, v.local_grads, strict=True)):
             src = name[owner.get(p, p)]
-            label = edge_label(v, p, g, frame.flows.get((v, slot)), opts, uses[p] == 1)
+            flow = frame.flows.get((v, slot))
+            label = edge_label(v, p, g, formulas[slot], flow, opts, uses[p] == 1)
             style = f', color="{HOT}", penwidth=2.2, fontcolor="{HOT}"' if v is hot else ""
             lines.append(f"  {src} -> o{i} [{label}{style}];")
     lines.append("}")
