@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 from autograd import OpSpec, Value
 from viz.collapse import is_parameter
 from viz.picture import Frame, Options
+from viz.words import words
 
 FONT = "Helvetica,Arial,sans-serif"
 GRAD_RED = "#b91c1c"
@@ -88,16 +89,20 @@ def _role(v: Value, root: Value) -> str:
     return "input" if v.label else "constant"
 
 
-def _data_text(v: Value) -> str:
-    return f'<font color="{MUTED}" point-size="11">data</font>&#160;<font>{fmt(v.data)}</font>'
+def _data_text(v: Value, said: Mapping[str, str]) -> str:
+    word = html.escape(said["data"])
+    return f'<font color="{MUTED}" point-size="11">{word}</font>&#160;<font>{fmt(v.data)}</font>'
 
 
-def _grad_cell(v: Value, grads: Mapping[Value, float], known: Collection[Value]) -> str:
+def _grad_cell(
+    v: Value, grads: Mapping[Value, float], known: Collection[Value], said: Mapping[str, str]
+) -> str:
     if v in known:
         number = f'<font color="{GRAD_RED}"><b>{fmt(grads.get(v, 0.0))}</b></font>'
     else:
         number = f'<font color="{MUTED}"><b>?</b></font>'
-    return f'<td><font color="{MUTED}" point-size="11">grad</font>&#160;{number}</td>'
+    word = html.escape(said["grad"])
+    return f'<td><font color="{MUTED}" point-size="11">{word}</font>&#160;{number}</td>'
 
 
 def value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
@@ -111,8 +116,9 @@ def value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
         )
     title = abbreviate(_title(v)) if opts.abbreviate else _title(v)
     cells = [f"<td{_min_width(title)}><b>{html.escape(title)}</b></td><vr/>"] if title else []
-    cells.append(f"<td>{_data_text(v)}</td><vr/>")
-    cells.append(_grad_cell(v, grads, known))
+    said = words(opts.lang)
+    cells.append(f"<td>{_data_text(v, said)}</td><vr/>")
+    cells.append(_grad_cell(v, grads, known, said))
     width = 3 if hot else 2 if role == "output" else 1
     colour = HOT if hot else border
     return (
@@ -135,16 +141,18 @@ def _title(v: Value) -> str:
     return v.name if is_parameter(v) else v.label
 
 
-def _activation(spec: OpSpec) -> str:
+def _activation(spec: OpSpec, said: Mapping[str, str]) -> str:
     """What a folded neuron's output op says about it: ``+`` is a linear neuron (no
     activation after w·x + b), ``max`` a Maxout unit; else the activation's tag."""
-    return NEURON_KINDS.get(spec.name, spec.tag)
+    kind = NEURON_KINDS.get(spec.name)
+    return said[kind] if kind else spec.tag
 
 
 def neuron_label(v, grads, known, opts: Options, copy: int | None = None) -> str:
     """A folded neuron: its path, its activation, and its output's data and grad;
     ``copy`` numbers the same neuron applied to several samples (#1, #2, ...)."""
     fill, border = COLOURS["neuron"]
+    said = words(opts.lang)
     name = abbreviate(v.label) if opts.abbreviate else v.label
     if copy is not None:
         name = f"{name} #{copy}"
@@ -152,9 +160,10 @@ def neuron_label(v, grads, known, opts: Options, copy: int | None = None) -> str
         f'shape=plain, label=<<table style="rounded" border="1" cellborder="0" '
         f'cellspacing="0" cellpadding="5" bgcolor="{fill}" color="{border}"><tr>'
         f"<td{_min_width(name)}><b>{html.escape(name)}</b><br/>"
-        f'<font point-size="10" color="{MUTED}">neuron · {html.escape(_activation(v.spec))}'
+        f'<font point-size="10" color="{MUTED}">{html.escape(said["neuron"])} · '
+        f"{html.escape(_activation(v.spec, said))}"
         f"</font></td><vr/>"
-        f"<td>{_data_text(v)}</td><vr/>{_grad_cell(v, grads, known)}</tr></table>>"
+        f"<td>{_data_text(v, said)}</td><vr/>{_grad_cell(v, grads, known, said)}</tr></table>>"
     )
 
 
@@ -187,18 +196,22 @@ def edge_label(
     is written once.
     """
     rows = []
+    said = words(opts.lang)
     if opts.local:
         number = fmt(local)
         value = number if formula == number else f"{formula} = {number}"
         if only_edge and out.label and inp.label and not is_parameter(inp):
             rows.append(html.escape(f"∂{out.label}/∂{inp.label} = {value}"))
         else:
-            rows.append(html.escape(f"local: {value}"))
+            rows.append(html.escape(f"{said['local']}: {value}"))
     if opts.contrib and flow is not None:
         up, contribution = flow
         # one span: graphviz-pure guesses the width of non-ASCII glyphs (×), so a
         # second span after it would be placed over the text
-        product = f"upstream {fmt(up)} × local {fmt(local)} = {fmt(contribution)}"
+        up_word, local_word = said["upstream"], said["local"]
+        product = html.escape(
+            f"{up_word} {fmt(up)} × {local_word} {fmt(local)} = {fmt(contribution)}"
+        )
         rows.append(f'<font color="{GRAD_RED}"><b>{product}</b></font>')
     return f"label=<{'<br/>'.join(rows)}>" if rows else 'label=""'
 
@@ -209,9 +222,10 @@ def caption(root: Value, opts: Options, frame: Frame) -> str:
     if frame.title:
         lines.append(f'<font point-size="15"><b>{html.escape(frame.title)}</b></font>')
     if opts.legend:
-        f = html.escape(root.label or "out")
+        f = root.label or "out"
         muted = f'<font point-size="11" color="{MUTED}">'
-        lines.append(f"{muted}grad = ∂{f}/∂node, the upstream gradient</font>")
-        lines.append(f"{muted}edge: local gradient, then upstream × local = what flows back</font>")
+        said = words(opts.lang)
+        lines.append(f"{muted}{html.escape(said['legend_grad'].format(root=f))}</font>")
+        lines.append(f"{muted}{html.escape(said['legend_edge'])}</font>")
     # each line ends in a left-aligned break, so the lines start flush left
     return "".join(line + '<br align="left"/>' for line in lines)

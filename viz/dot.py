@@ -43,6 +43,7 @@ def to_dot(
     abbreviate: bool = False,
     legend: bool = True,
     max_nodes: int | None = 300,
+    lang: str = "en",
 ) -> str:
     """The graph ending in ``root`` as DOT text.
 
@@ -53,10 +54,11 @@ def to_dot(
     rankdir: "LR" (left to right, default) or "TB" (top to bottom).
     abbreviate: show parameter names as ``L0.N3.w1`` instead of ``layers.0.neurons.3.w.1``.
     legend: a one-line caption saying what the numbers mean.
+    lang: "en" or "ru": the language of every word in the drawing (``viz.words``).
     max_nodes: above this many values, fold each nn neuron into one node; if still too
         many, raise ValueError. None draws everything.
     """
-    opts = Options(local, contrib, rankdir, abbreviate, legend, max_nodes)
+    opts = Options(local, contrib, rankdir, abbreviate, legend, max_nodes, lang)
     drawn = drawn_nodes(root, opts)
     return write_dot(root, drawn, opts, after_backward(root, drawn.order))
 

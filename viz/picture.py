@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from autograd import Value
+from viz.words import words
 
 
 def check_max_nodes(max_nodes: object) -> int | None:
@@ -33,9 +34,11 @@ class Options:
     abbreviate: bool = False
     legend: bool = True
     max_nodes: int | None = 300
+    lang: str = "en"  # the word table (viz.words) every label is written from
 
     def __post_init__(self) -> None:
         check_max_nodes(self.max_nodes)
+        words(self.lang)  # an unknown language is refused here, listing the choices
 
 
 Edge = tuple[Value, int]  # (the node an op made, the input slot): one drawn edge

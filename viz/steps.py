@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
@@ -31,6 +33,7 @@ from .appearance import glyph
 from .dot import drawn_nodes, write_dot
 from .picture import Edge, Frame, Options, check_max_nodes
 from .render import Graph
+from .words import words
 
 MAX_FRAMES_NODES = 300
 
@@ -38,8 +41,9 @@ MAX_FRAMES_NODES = 300
 def backward_steps(root: Value, **opts) -> list[Graph]:
     """One Graph per chain-rule step of ``root.backward()``, with frame 0 the seed.
 
-    ``opts`` are ``viz.to_dot``'s (local, contrib, rankdir, abbreviate, legend). Graphs
-    over ``max_nodes`` (default 300) values raise ValueError: steps draw every node.
+    ``opts`` are ``viz.to_dot``'s (local, contrib, rankdir, abbreviate, legend, lang).
+    Graphs over ``max_nodes`` (default 300) values raise ValueError: steps draw every
+    node.
     """
     budget = check_max_nodes(opts.pop("max_nodes", MAX_FRAMES_NODES))
     unknown = sorted(set(opts) - {f.name for f in fields(Options)})
@@ -57,36 +61,26 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
     grads[root] = 1.0
     known: set[Value] = {root}
     flows: dict[Edge, tuple[float, float]] = {}
-    who = root.label or "out"
+    said = words(options.lang)
+    seed_title = said["seed_title"].format(n=len(steps), root=root.label or "out")
     frames = [
-        Graph(
-            write_dot(
-                root,
-                drawn,
-                options,
-                Frame(dict(grads), set(known), {}, None, _seed_title(who, len(steps))),
-            )
-        )
+        Graph(write_dot(root, drawn, options, Frame(dict(grads), set(known), {}, None, seed_title)))
     ]
     for k, step in enumerate(steps, start=1):
         for slot, (parent, _, contribution) in enumerate(step.edges):
             grads[parent] += contribution
             known.add(parent)
             flows[step.node, slot] = (step.upstream, contribution)
-        title = _step_title(k, len(steps), step.node)
+        title = _step_title(k, len(steps), step.node, said)
         frame = Frame(dict(grads), set(known), dict(flows), step.node, title)
         frames.append(Graph(write_dot(root, drawn, options, frame)))
     return frames
 
 
-def _seed_title(who: str, n: int) -> str:
-    return f"step 0 of {n}: seed ∂{who}/∂{who} = 1, then go backwards"
-
-
-def _step_title(k: int, n: int, node: Value) -> str:
+def _step_title(k: int, n: int, node: Value, said: Mapping[str, str]) -> str:
     symbol = glyph(node.spec)
-    name = f"{node.label} ({symbol})" if node.label else f"the {symbol} node"
-    return f"step {k} of {n}: {name} sends upstream × local to its inputs"
+    name = f"{node.label} ({symbol})" if node.label else said["op_node"].format(symbol=symbol)
+    return said["step_title"].format(k=k, n=n, name=name)
 
 
 def animate(root: Value, **opts) -> Player:
@@ -95,7 +89,9 @@ def animate(root: Value, **opts) -> Player:
     workers = min(8, os.cpu_count() or 1, len(frames))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         svgs = list(pool.map(lambda g: g.svg(), frames))
-    return Player(svgs, title=f"backward through {root.label or 'out'}, step by step")
+    lang = opts.get("lang", "en")
+    title = words(lang)["player_title"].format(root=root.label or "out")
+    return Player(svgs, title=title, lang=lang)
 
 
 def inline_svg(svg: str) -> str:
@@ -109,9 +105,13 @@ def inline_svg(svg: str) -> str:
 class Player:
     """Frames of SVG in one HTML page that steps through them; shows itself in Jupyter."""
 
-    def __init__(self, svgs: list[str], title: str = "backward, step by step") -> None:
+    def __init__(
+        self, svgs: list[str], title: str = "backward, step by step", lang: str = "en"
+    ) -> None:
         self.frames = [inline_svg(s) for s in svgs]
         self.title = title
+        self.lang = lang
+        words(lang)  # an unknown language is refused here
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -120,23 +120,30 @@ class Player:
         """The player as HTML: a whole page, or (standalone=False) a fragment for Jupyter."""
         key = hashlib.sha1("".join(self.frames).encode("utf-8")).hexdigest()[:10]
         pid = f"chainrule-player-{key}"
+        said = {k: html.escape(v) for k, v in words(self.lang).items()}
         body = _BODY.format(
             pid=pid,
             last=len(self.frames) - 1,
+            prev=said["player_prev"],
+            next=said["player_next"],
+            step=said["player_step"],
+            hint=said["player_hint"],
             frames="\n".join(
                 f'<div class="frame" data-k="{k}"{"" if k == 0 else " hidden"}>{svg}</div>'
                 for k, svg in enumerate(self.frames)
             ),
         )
-        script = _SCRIPT.replace("__PID__", pid).replace(
-            "__HASH__", "true" if standalone else "false"
+        script = (
+            _SCRIPT.replace("__PID__", pid)
+            .replace("__HASH__", "true" if standalone else "false")
+            .replace("__STEP__", json.dumps(words(self.lang)["player_step"], ensure_ascii=False))
         )
         style = _STYLE.replace("__PID__", pid)
         inner = f"<style>{style}</style>\n{body}\n<script>{script}</script>"
         if not standalone:
             return inner
         return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
             f"<title>{html.escape(self.title)}</title></head>\n<body>\n{inner}\n</body></html>\n"
         )
 
@@ -167,11 +174,11 @@ _STYLE = """
 
 _BODY = """<div id="{pid}" class="chainrule-player" tabindex="0">
 <div class="bar">
-<button class="prev" title="previous step (←)">&#9664;</button>
-<button class="next" title="next step (→)">&#9654;</button>
+<button class="prev" title="{prev}">&#9664;</button>
+<button class="next" title="{next}">&#9654;</button>
 <input class="slider" type="range" min="0" max="{last}" value="0" step="1">
-<span class="count">step 0 / {last}</span>
-<span class="hint">← → keys · #k in the address opens step k</span>
+<span class="count">{step} 0 / {last}</span>
+<span class="hint">{hint}</span>
 </div>
 {frames}
 </div>"""
@@ -186,7 +193,7 @@ _SCRIPT = """
   function show(j) {
     k = Math.max(0, Math.min(last, j));
     for (var i = 0; i <= last; i++) { frames[i].hidden = (i !== k); }
-    slider.value = k; count.textContent = "step " + k + " / " + last;
+    slider.value = k; count.textContent = __STEP__ + " " + k + " / " + last;
     prev.disabled = (k === 0); next.disabled = (k === last);
     if (useHash && location.hash !== "#" + k) { history.replaceState(null, "", "#" + k); }
   }

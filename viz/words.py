@@ -1,0 +1,62 @@
+"""Every word a drawing, a caption or the player writes: one table per language.
+
+``lang="en"`` or ``"ru"`` on ``to_dot``, ``draw_graph``, ``backward_steps`` and
+``animate`` picks the table; the Russian one uses the course's terms (восходящий
+градиент, локальный градиент, правило цепи, шаг). A new language is one more table
+with the same keys (a test checks that every table has them all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "data": "data",
+        "grad": "grad",
+        "legend_grad": "grad = ∂{root}/∂node, the upstream gradient",
+        "legend_edge": "edge: local gradient, then upstream × local = what flows back",
+        "local": "local",
+        "upstream": "upstream",
+        "seed_title": "step 0 of {n}: seed ∂{root}/∂{root} = 1, then go backwards",
+        "step_title": "step {k} of {n}: {name} sends upstream × local to its inputs",
+        "op_node": "the {symbol} node",
+        "neuron": "neuron",
+        "linear": "linear",
+        "maxout": "maxout",
+        "player_title": "backward through {root}, step by step",
+        "player_step": "step",
+        "player_hint": "← → keys · #k in the address opens step k",
+        "player_prev": "previous step (←)",
+        "player_next": "next step (→)",
+    },
+    "ru": {
+        "data": "значение",
+        "grad": "град",
+        "legend_grad": "град = ∂{root}/∂узел, восходящий градиент",
+        "legend_edge": (
+            "ребро: локальный градиент, затем правило цепи: восходящий × локальный = "
+            "что уходит назад"
+        ),
+        "local": "локальный",
+        "upstream": "восходящий",
+        "seed_title": "шаг 0 из {n}: начальный градиент ∂{root}/∂{root} = 1, дальше назад",
+        "step_title": "шаг {k} из {n}: {name} передаёт восходящий × локальный своим входам",
+        "op_node": "узел {symbol}",
+        "neuron": "нейрон",
+        "linear": "линейный",
+        "maxout": "maxout",
+        "player_title": "обратный проход через {root}, шаг за шагом",
+        "player_step": "шаг",
+        "player_hint": "клавиши ← → · #k в адресе открывает шаг k",
+        "player_prev": "предыдущий шаг (←)",
+        "player_next": "следующий шаг (→)",
+    },
+}
+
+
+def words(lang: object) -> Mapping[str, str]:
+    """The table of ``lang``; any other value is a ValueError listing the choices."""
+    if not isinstance(lang, str) or lang not in WORDS:
+        raise ValueError(f"lang must be one of {', '.join(map(repr, WORDS))}, got {lang!r}")
+    return WORDS[lang]
