@@ -7,17 +7,21 @@ Draw any graph of ``autograd`` Values with its local gradients on the edges
 """
 
 from .dot import to_dot
+from .explain import Explanation, Term, explain
 from .plots import plot_activations, plot_decision_boundary, plot_history
 from .render import Graph, GraphvizNotFound, draw_graph, find_renderer
 from .steps import Player, animate, backward_steps
 
 __all__ = [
+    "Explanation",
     "Graph",
     "GraphvizNotFound",
     "Player",
+    "Term",
     "animate",
     "backward_steps",
     "draw_graph",
+    "explain",
     "find_renderer",
     "plot_activations",
     "plot_decision_boundary",

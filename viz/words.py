@@ -1,7 +1,7 @@
 """Every word a drawing, a caption or the player writes: one table per language.
 
-``lang="en"`` or ``"ru"`` on ``to_dot``, ``draw_graph``, ``backward_steps`` and
-``animate`` picks the table; the Russian one uses the course's terms (восходящий
+``lang="en"`` or ``"ru"`` on ``to_dot``, ``draw_graph``, ``backward_steps``,
+``animate`` and ``explain`` picks the table; the Russian one uses the course's terms (восходящий
 градиент, локальный градиент, правило цепи, шаг). A new language is one more table
 with the same keys (a test checks that every table has them all).
 """
@@ -29,6 +29,8 @@ WORDS: dict[str, dict[str, str]] = {
         "player_hint": "← → keys · #k in the address opens step k",
         "player_prev": "previous step (←)",
         "player_next": "next step (→)",
+        "not_reached": "{wrt} does not affect {root}",
+        "per_use": "{n} paths: one term per use, upstream × local",
     },
     "ru": {
         "data": "значение",
@@ -51,6 +53,8 @@ WORDS: dict[str, dict[str, str]] = {
         "player_hint": "клавиши ← → · #k в адресе открывает шаг k",
         "player_prev": "предыдущий шаг (←)",
         "player_next": "следующий шаг (→)",
+        "not_reached": "{wrt} не влияет на {root}",
+        "per_use": "путей: {n}; по слагаемому на каждое использование, восходящий × локальный",
     },
 }
 
