@@ -203,3 +203,34 @@ def test_a_step_caption_names_the_node_once(lecture):
     assert "step 1 of 2: f (×) sends upstream × local" in frames[1].source
     q = Value(1.0) * Value(2.0)
     assert "the × node sends" in viz.backward_steps(q)[1].source
+
+
+def test_by_edge_reveals_one_partial_derivative_per_frame_as_the_lecture_does(lecture):
+    *_, f = lecture()
+    frames = viz.backward_steps(f, by="edge")
+    assert len(frames) == 5  # ∂f/∂f, then ∂f/∂q, ∂f/∂z, ∂f/∂x, ∂f/∂y
+    titles = [re.search(r"<b>(.*?)</b>", g.source).group(1) for g in frames]
+    assert titles[0] == "step 0 of 4: seed ∂f/∂f = 1, then go backwards"
+    assert titles[1] == "step 1 of 4: ∂f/∂q = upstream 1 × local -4 = -4"
+    assert titles[4] == "step 4 of 4: ∂f/∂y = ∂f/∂q · ∂q/∂y = upstream -4 × local 1 = -4"
+    assert "v1: y data 5 grad ?" in shown(frames[3].source)  # y is revealed last
+    assert shown(frames[-1].source) == shown(viz.backward_steps(f)[-1].source)
+
+
+def test_by_edge_lights_only_the_edge_of_the_step(lecture):
+    *_, f = lecture()
+    third = viz.backward_steps(f, by="edge")[3].source  # ∂f/∂x
+    assert re.search(rf'^  v0 -> o2 \[.*color="{HOT}"', third, re.M)
+    assert not re.search(rf'^  v1 -> o2 \[.*color="{HOT}"', third, re.M)
+
+
+def test_by_must_be_node_or_edge(lecture):
+    *_, f = lecture()
+    with pytest.raises(ValueError, match="by must be 'node' or 'edge'"):
+        viz.backward_steps(f, by="path")
+
+
+def test_animate_takes_by_and_lang(lecture):
+    *_, f = lecture()
+    player = viz.animate(f, by="edge", lang="ru")
+    assert len(player) == 5 and "шаг 4 из 4" in player.html()

@@ -152,7 +152,8 @@ def write_dot(root: Value, drawn: DrawnNodes, opts: Options, frame: Frame) -> st
             src = name[owner.get(p, p)]
             flow = frame.flows.get((v, slot))
             label = edge_label(v, p, g, formulas[slot], flow, opts, uses[p] == 1)
-            style = f', color="{HOT}", penwidth=2.2, fontcolor="{HOT}"' if v is hot else ""
+            lit = v is hot and frame.hot_edge in (None, (v, slot))
+            style = f', color="{HOT}", penwidth=2.2, fontcolor="{HOT}"' if lit else ""
             lines.append(f"  {src} -> o{i} [{label}{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -51,7 +51,8 @@ class Frame:
     ``grads`` maps node -> upstream gradient; ``known`` are the nodes whose gradient
     has arrived (others show ``?``); ``flows`` maps each edge that has carried its
     gradient back to ``(upstream, contribution)``, as ``autograd.chain_rule_steps``
-    computed them; ``highlight`` is the node doing the chain-rule step now; ``title``
+    computed them; ``highlight`` is the node doing the chain-rule step now (and
+    ``hot_edge``, when set, the one edge it sends along in this picture); ``title``
     heads the picture.
     """
 
@@ -60,3 +61,4 @@ class Frame:
     flows: Mapping[Edge, tuple[float, float]] = field(default_factory=dict)
     highlight: Value | None = None
     title: str = ""
+    hot_edge: Edge | None = None  # by edge: the one edge of ``highlight`` that is drawn hot

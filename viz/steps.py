@@ -29,7 +29,7 @@ import autograd as ag
 from autograd import Value
 from nn.files import write_atomic
 
-from .appearance import glyph
+from .appearance import fmt, glyph
 from .dot import drawn_nodes, write_dot
 from .picture import Edge, Frame, Options, check_max_nodes
 from .render import Graph
@@ -38,13 +38,19 @@ from .words import words
 MAX_FRAMES_NODES = 300
 
 
-def backward_steps(root: Value, **opts) -> list[Graph]:
+def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
     """One Graph per chain-rule step of ``root.backward()``, with frame 0 the seed.
 
+    ``by="node"``: one frame per interior node, in backward's order; ``by="edge"``: one
+    frame per edge (the lecture's reveals: ∂f/∂q, ∂f/∂z, ∂f/∂x, ∂f/∂y for
+    f = (x + y)·z), each captioned as the lecture writes the step:
+    ``∂f/∂y = ∂f/∂q · ∂q/∂y = upstream -4 × local 1 = -4``.
     ``opts`` are ``viz.to_dot``'s (local, contrib, rankdir, abbreviate, legend, lang).
     Graphs over ``max_nodes`` (default 300) values raise ValueError: steps draw every
     node.
     """
+    if by not in ("node", "edge"):
+        raise ValueError(f"by must be 'node' or 'edge', got {by!r}")
     budget = check_max_nodes(opts.pop("max_nodes", MAX_FRAMES_NODES))
     unknown = sorted(set(opts) - {f.name for f in fields(Options)})
     if unknown:
@@ -62,19 +68,54 @@ def backward_steps(root: Value, **opts) -> list[Graph]:
     known: set[Value] = {root}
     flows: dict[Edge, tuple[float, float]] = {}
     said = words(options.lang)
-    seed_title = said["seed_title"].format(n=len(steps), root=root.label or "out")
+    edges = sum(len(step.edges) for step in steps)
+    count = edges if by == "edge" else len(steps)
+    seed_title = said["seed_title"].format(n=count, root=root.label or "out")
     frames = [
         Graph(write_dot(root, drawn, options, Frame(dict(grads), set(known), {}, None, seed_title)))
     ]
-    for k, step in enumerate(steps, start=1):
+    k = 0
+    for step in steps:
+        if by == "node":
+            k += 1
+            title = _step_title(k, len(steps), step.node, said)
         for slot, (parent, _, contribution) in enumerate(step.edges):
+            first = parent not in known
             grads[parent] += contribution
             known.add(parent)
             flows[step.node, slot] = (step.upstream, contribution)
-        title = _step_title(k, len(steps), step.node, said)
-        frame = Frame(dict(grads), set(known), dict(flows), step.node, title)
-        frames.append(Graph(write_dot(root, drawn, options, frame)))
+            if by == "edge":
+                k += 1
+                title = _edge_title(k, edges, root, step, slot, first, said)
+                frame = Frame(
+                    dict(grads), set(known), dict(flows), step.node, title, (step.node, slot)
+                )
+                frames.append(Graph(write_dot(root, drawn, options, frame)))
+        if by == "node":
+            frame = Frame(dict(grads), set(known), dict(flows), step.node, title)
+            frames.append(Graph(write_dot(root, drawn, options, frame)))
     return frames
+
+
+def _edge_title(
+    k: int, n: int, root: Value, step, slot: int, first: bool, said: Mapping[str, str]
+) -> str:
+    """The lecture's line for one edge: ∂f/∂y = ∂f/∂q · ∂q/∂y = upstream -4 × local 1 = -4
+    (``+=`` where the input already had a part from another edge)."""
+    node = step.node
+    parent, local, contribution = step.edges[slot]
+    f, n_, p = root.label or "out", node.label, parent.label
+    product = (
+        f"{said['upstream']} {fmt(step.upstream)} × {said['local']} {fmt(local)} "
+        f"= {fmt(contribution)}"
+    )
+    if not (n_ and p) or node.parents.count(parent) > 1:  # ∂ would be false: numbers only
+        text = product
+    elif node is root:
+        text = f"∂{f}/∂{p} {'=' if first else '+='} {product}"
+    else:
+        text = f"∂{f}/∂{p} {'=' if first else '+='} ∂{f}/∂{n_} · ∂{n_}/∂{p} = {product}"
+    return said["edge_title"].format(k=k, n=n, text=text)
 
 
 def _step_title(k: int, n: int, node: Value, said: Mapping[str, str]) -> str:
