@@ -61,6 +61,21 @@ def test_assignments_name_the_nodes_in_the_table_and_the_dot_file(tmp_path, chai
     assert dot.startswith("digraph") and all(name in dot for name in "xyzqf")
 
 
+def test_explain_prints_the_derivation_and_by_edge_and_lang_reach_the_player(tmp_path, chainrule):
+    args = ("graph", "q = x + y; f = q * z", *LECTURE, "--explain", "y", "--html", "s.html")
+    done = chainrule(*args, "--by", "edge", "--lang", "ru", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "∂f/∂y = ∂f/∂q · ∂q/∂y = z · 1 = -4 · 1 = -4" in done.stdout
+    page = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 5 and '<html lang="ru">' in page
+
+
+def test_explain_of_an_unknown_name_is_refused_naming_the_choices(tmp_path, chainrule):
+    done = chainrule("graph", "q = x + y; f = q * z", *LECTURE, "--explain", "w", cwd=tmp_path)
+    assert done.returncode == 2 and "no such name (names: x, y, z, q, f)" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_inputs_may_follow_the_options(tmp_path, chainrule):
     done = chainrule("graph", "x * y", "-o", "g.dot", "x=2", "y=3", cwd=tmp_path)
     assert done.returncode == 0, done.stderr

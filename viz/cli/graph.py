@@ -1,6 +1,7 @@
 """``chainrule graph``: an expression's graph, its gradient table, its drawing and player.
 
     chainrule graph "(x + y) * z" x=-2 y=5 z=-4 -o f.svg [--html steps.html] [--no-local]
+        [--explain y] [--by edge] [--lang ru]
 
 The expression may start with '-' (``chainrule graph '-x * y' x=1 y=2``), which
 argparse alone would read as an option: ``expression_first`` hands argparse a
@@ -14,8 +15,10 @@ import re
 from pathlib import Path
 
 from autograd import detect_anomaly
+from viz.explain import explain
 from viz.render import FIXES, GraphvizNotFound, draw_graph
 from viz.steps import animate
+from viz.words import WORDS
 
 from . import outputs
 from .errors import Missing, Refused, one_line
@@ -48,6 +51,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="draw to FILE (.svg, .png or .dot)")
     p.add_argument("--html", metavar="FILE", help="backward step by step, as one HTML page")
     p.add_argument("--no-local", action="store_true", help="leave local gradients off edges")
+    p.add_argument(
+        "--explain", metavar="NAME", help="print how the chain rule assembles ∂root/∂NAME"
+    )
+    p.add_argument(
+        "--by",
+        choices=("node", "edge"),
+        default="node",
+        help="the player's steps: per node or edge",
+    )
+    p.add_argument("--lang", choices=tuple(WORDS), default="en", help="the language of the words")
     p.set_defaults(run=run)
 
 
@@ -57,6 +70,13 @@ def run(args: argparse.Namespace) -> int:
     html = outputs.check_output_file(args.html, PAGES, "--html")
     built = parse(args.expression).evaluate(parse_inputs(args.inputs))
     root = built.root
+    wrt = None
+    if args.explain is not None:
+        named = {**built.inputs, **built.names}
+        wrt = named.get(args.explain)
+        if wrt is None:
+            choices = ", ".join(named) or "none"
+            raise Refused(f"--explain {args.explain}: no such name (names: {choices})")
     try:
         with detect_anomaly():
             root.backward()
@@ -65,15 +85,18 @@ def run(args: argparse.Namespace) -> int:
     files: list[tuple[Path, bytes]] = []  # everything rendered before anything is written
     try:
         if out is not None:
-            files.append((out, draw_graph(root, local=not args.no_local).encoded(out)))
+            drawing = draw_graph(root, local=not args.no_local, lang=args.lang)
+            files.append((out, drawing.encoded(out)))
         if html is not None:
-            player = animate(root, local=not args.no_local)
+            player = animate(root, local=not args.no_local, by=args.by, lang=args.lang)
             files.append((html, player.html().encode("utf-8")))
     except GraphvizNotFound:
         raise Missing(f"{FIXES}; or write the DOT text: -o {Path(out or 'f').stem}.dot") from None
     except ValueError as e:  # too many nodes to draw
         raise Refused(one_line(e)) from None
     print(gradient_table(root, built.inputs))
+    if wrt is not None:
+        print(explain(root, wrt, lang=args.lang).text)
     outputs.write_all(files)
     for path, _ in files:
         print(f"wrote {path}")
@@ -82,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
 
 # -- an expression that starts with '-' ------------------------------------------------
 
-VALUED = ("--output", "--html")  # graph's long options that take a value
+VALUED = ("--output", "--html", "--explain", "--by", "--lang")  # long options with a value
 PLACEHOLDER = "EXPRESSION"  # what argparse sees instead of an expression starting with '-'
 
 
