@@ -50,11 +50,27 @@ def test_factors_that_would_read_wrong_are_bracketed():
     assert viz.explain(t, x).text.startswith("∂t/∂x = (1 - t**2) · y = ")
 
 
-def test_an_input_that_does_not_affect_the_root(lecture):
+def test_a_node_not_in_the_graph_is_refused_not_made_up(lecture):
     *_, f = lecture()
-    e = viz.explain(f, Value(1.0, label="w"))
-    assert e.value == 0.0 and "w does not affect f" in e.text
-    assert "w не влияет на f" in viz.explain(f, Value(1.0, label="w"), lang="ru").text
+    with pytest.raises(ValueError, match="w is not a node of f's graph"):
+        viz.explain(f, Value(1.0, label="w"))
+
+
+def test_an_op_without_formulas_is_explained_by_numbers_and_says_so():
+    @ag.op("explain_test_cube")
+    def cube(a):
+        """a³; local gradient 3a²."""
+        return a**3, (3 * a * a,)
+
+    try:
+        x = Value(2.0, label="x")
+        y = x.explain_test_cube()
+        y.label = "y"
+        e = viz.explain(y, x)
+        assert e.text.startswith("∂y/∂x = 12") and "op 'explain_test_cube'" in e.text
+    finally:
+        del ag.OPS["explain_test_cube"]
+        delattr(Value, "explain_test_cube")
 
 
 def test_it_shows_itself_as_latex_and_refuses_bad_arguments(lecture):

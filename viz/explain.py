@@ -81,12 +81,15 @@ def explain(root: Value, wrt: Value, *, lang: str = "en", max_terms: int = 20) -
         raise ValueError(f"max_terms must be a positive int, got {max_terms!r}")
     name = f"∂{_name(root)}/∂{_name(wrt)}"
     order = topo_order(root)
+    if wrt not in set(order):
+        raise ValueError(
+            f"explain: {_name(wrt)} is not a node of {_name(root)}'s graph, so "
+            f"{name} has no derivation (it is 0)"
+        )
     paths = _path_counts(order, wrt)
-    if paths.get(root, 0) == 0:
-        note = said["not_reached"].format(wrt=_name(wrt), root=_name(root))
-        return Explanation(name, [Term([("0", 0.0)])], note)
     if paths[root] <= max_terms:
-        return Explanation(name, [_path_term(root, path) for path in _paths(root, wrt, paths)])
+        terms = [_path_term(root, path) for path in _paths(root, wrt, paths)]
+        return Explanation(name, terms, _undeclared(order, said))
     upstream = {step.node: step.upstream for step in ag.chain_rule_steps(root)}
     terms = []
     for node in order:
@@ -96,7 +99,16 @@ def explain(root: Value, wrt: Value, *, lang: str = "en", max_terms: int = 20) -
                 local = (node.local_formulas[slot], node.local_grads[slot])
                 terms.append(Term([ups, local]))
     note = said["per_use"].format(n=paths[root])
-    return Explanation(name, terms, note)
+    more = _undeclared(order, said)
+    return Explanation(name, terms, f"{note}; {more}" if more else note)
+
+
+def _undeclared(order: list[Value], said) -> str:
+    """The note for ops whose factors are numbers only: they declare no formula."""
+    names = sorted({v.spec.name for v in order if v.spec is not None and v.spec.local is None})
+    if not names:
+        return ""
+    return said["no_formula"].format(ops=", ".join(repr(n) for n in names))
 
 
 def _product(factors) -> str:

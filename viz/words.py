@@ -30,7 +30,7 @@ WORDS: dict[str, dict[str, str]] = {
         "player_hint": "← → keys · #k in the address opens step k",
         "player_prev": "previous step (←)",
         "player_next": "next step (→)",
-        "not_reached": "{wrt} does not affect {root}",
+        "no_formula": "numbers only where no formula is declared: op {ops}",
         "per_use": "{n} paths: one term per use, upstream × local",
     },
     "ru": {
@@ -55,7 +55,7 @@ WORDS: dict[str, dict[str, str]] = {
         "player_hint": "клавиши ← → · #k в адресе открывает шаг k",
         "player_prev": "предыдущий шаг (←)",
         "player_next": "следующий шаг (→)",
-        "not_reached": "{wrt} не влияет на {root}",
+        "no_formula": "только числа там, где формула не объявлена: операция {ops}",
         "per_use": "путей: {n}; по слагаемому на каждое использование, восходящий × локальный",
     },
 }
