@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from autograd.formula import Formula, as_formula, symbol
@@ -99,6 +99,13 @@ class OpSpec:
             return f"{self.operator}{operands[0]}"
         return f"{self.name}({', '.join(operands)})"
 
+    def symbol_names(self, sizes: Sequence[int] = ()) -> list[str]:
+        """The symbol of each input, aligned with a node's parents: the rule's input names
+        (``a``, ``b``), or for sequences ``xs_0``, ``xs_1``, ... (``sizes``: each length)."""
+        if self.sequences:
+            return [f"{p}_{i}" for p, n in zip(self.inputs, sizes) for i in range(n)]
+        return list(self.inputs)
+
     def formulas(self, sizes: Sequence[int] = ()) -> tuple[Formula, ...] | None:
         """The formula of each local gradient, in symbols: the rule's input names (``a``,
         ``b``; the elements of a sequence ``xs`` as ``xs_0``, ``xs_1``, ...), ``out``,
@@ -106,10 +113,11 @@ class OpSpec:
         when the op declares no formulas (a user op may not)."""
         if self.local is None:
             return None
+        names = iter(self.symbol_names(sizes))
         if self.sequences:
-            args = [[symbol(f"{p}_{i}") for i in range(n)] for p, n in zip(self.inputs, sizes)]
+            args = [[symbol(next(names)) for _ in range(n)] for n in sizes]
         else:
-            args = [symbol(p) for p in self.inputs]
+            args = [symbol(name) for name in names]
         wanted = _keywords(self.local)
         given = {"out": symbol("out"), **self.static}
         result = self.local(*args, **{k: v for k, v in given.items() if k in wanted})
@@ -126,11 +134,11 @@ class OpSpec:
         return out, tuple(local)
 
 
-def _keywords(function: Callable[..., Any]) -> set[str]:
+@cache
+def _keywords(function: Callable[..., Any]) -> frozenset[str]:
     """The keyword-only parameters of a formula declaration (``out``, static names)."""
-    return {
-        p.name for p in inspect.signature(function).parameters.values() if p.kind is p.KEYWORD_ONLY
-    }
+    params = inspect.signature(function).parameters.values()
+    return frozenset(p.name for p in params if p.kind is p.KEYWORD_ONLY)
 
 
 def _fix(rule: Rule, static: dict[str, Any]) -> Rule:

@@ -265,10 +265,7 @@ class Value:
         formulas = spec.formulas(sizes)
         if formulas is None:
             return tuple(_short(g) for g in self.local_grads)
-        if spec.sequences:
-            symbols = [f"{p}_{i}" for p, n in zip(spec.inputs, sizes) for i in range(n)]
-        else:
-            symbols = list(spec.inputs)
+        symbols = spec.symbol_names(sizes)
         names = {s: p.label or _short(p.data) for s, p in zip(symbols, parents)}
         names["out"] = self.label or _short(self.data)
         return tuple(f.text(names) for f in formulas)

@@ -268,10 +268,7 @@ def test_declared_formulas_equal_the_rules_local_gradients(name, point):
     n = len(point) // spec.sequences if spec.sequences else 0
     formulas = spec.formulas([n] * spec.sequences)
     assert formulas is not None and len(formulas) == len(local), name
-    if spec.sequences:
-        symbols = [f"{p}_{i}" for p in spec.inputs for i in range(n)]
-    else:
-        symbols = list(spec.inputs)
+    symbols = spec.symbol_names([n] * spec.sequences)
     env = {**dict(zip(symbols, point)), "out": out}
     for i, (formula, expected) in enumerate(zip(formulas, local)):
         value = formula.evaluate(env, OPS)
@@ -308,10 +305,7 @@ def test_declared_formulas_rebuild_the_local_gradients_from_values(name, point):
     spec = OPS[name]
     out, local = spec.evaluate(point)
     n = len(point) // spec.sequences if spec.sequences else 0
-    if spec.sequences:
-        symbols = [f"{p}_{i}" for p in spec.inputs for i in range(n)]
-    else:
-        symbols = list(spec.inputs)
+    symbols = spec.symbol_names([n] * spec.sequences)
     env = {**{s: Value(x) for s, x in zip(symbols, point)}, "out": Value(out)}
     for formula, expected in zip(spec.formulas([n] * spec.sequences), local):
         value = formula.evaluate(env, OPS)

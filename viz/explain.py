@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 import autograd as ag
 from autograd import Value, topo_order
 
+from .picture import Edge
 from .words import words
-
-Edge = tuple[Value, int]  # (the node an op made, the input slot)
 
 
 @dataclass
@@ -88,7 +87,7 @@ def explain(root: Value, wrt: Value, *, lang: str = "en", max_terms: int = 20) -
         )
     paths = _path_counts(order, wrt)
     if paths[root] <= max_terms:
-        terms = [_path_term(root, path) for path in _paths(root, wrt, paths)]
+        terms = [_path_term(path) for path in _paths(root, wrt, paths)]
         return Explanation(name, terms, _undeclared(order, said))
     upstream = {step.node: step.upstream for step in ag.chain_rule_steps(root)}
     terms = []
@@ -154,7 +153,7 @@ def _paths(root: Value, wrt: Value, counts: dict[Value, int]) -> list[list[Edge]
     return found
 
 
-def _path_term(root: Value, path: list[Edge]) -> Term:
+def _path_term(path: list[Edge]) -> Term:
     factors, chain = [], []
     for node, slot in path:
         factors.append((node.local_formulas[slot], node.local_grads[slot]))
