@@ -109,7 +109,7 @@ class Formula:
             return f"[{args[1]._text(names, 0)} {args[0]} {args[2]._text(names, 0)}]"
         if kind == "first":  # args: index, the elements, out
             element = args[1][args[0]]._text(names, 0)
-            return f"[{element} = {args[2]._text(names, 0)}, the first such]"
+            return f"[{element} = {args[2]._text(names, 0)}]"  # ties: the first (docstring)
         mine = _PRECEDENCE[kind]
         if kind == "neg":
             text = "-" + args[0]._text(names, mine)
@@ -219,7 +219,8 @@ def below(a: object, b: object = 0.0) -> Formula:
 
 def first_equal(i: int, xs: list[Formula], out: object) -> Formula:
     """1 for the first of ``xs`` equal to ``out``, else 0: where max and min route
-    their whole gradient (``[x_i = out, the first such]``)."""
+    their whole gradient. It writes ``[x_i = out]``, in no language's words; on a tie
+    only the first equal element is 1 (the bracket does not say so)."""
     return Formula("first", i, tuple(xs), as_formula(out))
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from autograd.modes import current
@@ -169,6 +169,10 @@ def _short(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _label(v: Value) -> str:
+    return v.label
+
+
 def describe(v: Value) -> str:
     """``-1.0`` or ``-1.0 [x]``: a node's value and, when it has one, its label."""
     return f"{v.data!r} [{v.label}]" if v.label else repr(v.data)
@@ -257,6 +261,13 @@ class Value:
         written by its label (or, unlabelled, by its value) and ``out`` by this node's:
         ``f = q*z`` gives ``('z', 'q')``, ``q = x + y`` gives ``('1', '1')``. An op that
         declares no formulas (a user op may not) gives the numbers themselves."""
+        return self.local_formulas_named(_label)
+
+    def local_formulas_named(self, name: Callable[[Value], str]) -> tuple[str, ...]:
+        """``local_formulas`` with each operand (and ``out``, this node) written as
+        ``name(node)`` says, or by its value where that is empty: a drawing that
+        abbreviates ``layers.0.neurons.3.w.1`` to ``L0.N3.w1`` writes its formulas with
+        the same names as its boxes."""
         spec = self._op
         if spec is None:
             return ()
@@ -266,8 +277,8 @@ class Value:
         if formulas is None:
             return tuple(_short(g) for g in self.local_grads)
         symbols = spec.symbol_names(sizes)
-        names = {s: p.label or _short(p.data) for s, p in zip(symbols, parents)}
-        names["out"] = self.label or _short(self.data)
+        names = {s: name(p) or _short(p.data) for s, p in zip(symbols, parents)}
+        names["out"] = name(self) or _short(self.data)
         return tuple(f.text(names) for f in formulas)
 
     # -- conversions --------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 import pytest
 
 import autograd as ag
+import nn
 import viz
 from autograd import Value
 from viz.appearance import abbreviate, fmt, glyph
@@ -238,3 +239,49 @@ def test_a_folded_linear_neuron_says_linear():
     source = viz.to_dot(loss)
     assert "neuron · linear" in source and "neuron · relu" in source
     assert "neuron · +" not in source
+
+
+def caption_lines(src: str) -> list[str]:
+    """The lines of the caption above a drawing, as a reader sees them."""
+    match = re.search(r"^  labelloc=t; labeljust=l; label=<(.*)>;$", src, re.M)
+    if match is None:
+        return []
+    return [plain(line) for line in match.group(1).split('<br align="left"/>') if line]
+
+
+def test_the_caption_names_the_gate_patterns_of_the_drawn_ops(lecture):
+    *_, f = lecture()
+    lines = caption_lines(viz.to_dot(f))
+    assert "+ distributes: each input gets the upstream gradient unchanged" in lines
+    assert "× swaps: each input's local gradient is the other input" in lines
+    assert not any("routes" in line or "gates" in line for line in lines)
+    a, b = Value(1.0, label="a"), Value(-2.0, label="b")
+    m = ag.max([a, b]).relu()
+    lines = caption_lines(viz.to_dot(m))
+    assert [line.split(":")[0] for line in lines[2:]] == ["max routes", "relu gates"]
+    assert caption_lines(viz.to_dot(a.tanh()))[2:] == []  # tanh follows no pattern
+    assert len(caption_lines(viz.to_dot(f, legend=False))) == 0
+
+
+def test_a_step_names_only_the_pattern_of_the_node_doing_it(lecture):
+    *_, f = lecture()
+    first, second = (caption_lines(frame.source) for frame in viz.backward_steps(f)[1:])
+    assert any(line.startswith("× swaps") for line in first)
+    assert not any(line.startswith("+ distributes") for line in first)
+    assert any(line.startswith("+ distributes") for line in second)
+
+
+def test_a_drawing_calls_every_node_by_one_name_boxes_edges_formulas_legend():
+    model = nn.MLP(2, [2, 1], seed=0)
+    x = [Value(0.5, label="x1"), Value(-1.0, label="x2")]
+    out = model(x)
+    out.backward()
+    src = viz.to_dot(out, abbreviate=True)
+    shown = " ".join([*nodes(src).values(), *(label for *_, label in edges(src))])
+    assert "L0.N0.w0" in shown and "layers.0" not in shown  # boxes and formulas agree
+    legend = caption_lines(src)[0]
+    assert legend == "grad = ∂L1.N0/∂node, the upstream gradient"  # the root's box title
+    assert any(text.startswith("L1.N0 data") for text in nodes(src).values())
+    full = viz.to_dot(out)
+    assert "∂layers.1.neurons.0/∂node" in caption_lines(full)[0]
+    assert "L0.N0" not in full

@@ -11,6 +11,7 @@ from autograd import Value
 
 def test_the_lectures_derivation(lecture):
     x, y, z, q, f = lecture()
+    f.backward()
     e = viz.explain(f, y)
     assert e.text == "∂f/∂y = ∂f/∂q · ∂q/∂y = z · 1 = -4 · 1 = -4"
     assert e.value == -4.0 and [t.value for t in e.terms] == [-4.0]
@@ -47,6 +48,7 @@ def test_factors_that_would_read_wrong_are_bracketed():
     x, y = Value(-2.0, label="x"), Value(5.0, label="y")
     t = (x * y).tanh()
     t.label = "t"
+    t.backward()
     assert viz.explain(t, x).text.startswith("∂t/∂x = (1 - t**2) · y = ")
 
 
@@ -54,6 +56,14 @@ def test_a_node_not_in_the_graph_is_refused_not_made_up(lecture):
     *_, f = lecture()
     with pytest.raises(ValueError, match="w is not a node of f's graph"):
         viz.explain(f, Value(1.0, label="w"))
+
+
+def test_a_graph_without_backward_is_refused_not_made_up(lecture):
+    x, y, z, q, f = lecture()
+    with pytest.raises(ValueError, match=r"backward has not run on f's graph .*f.backward\(\)"):
+        viz.explain(f, y)
+    f.backward()
+    assert viz.explain(f, y).value == y.grad == -4.0
 
 
 def test_an_op_without_formulas_is_explained_by_numbers_and_says_so():
@@ -66,6 +76,7 @@ def test_an_op_without_formulas_is_explained_by_numbers_and_says_so():
         x = Value(2.0, label="x")
         y = x.explain_test_cube()
         y.label = "y"
+        y.backward()
         e = viz.explain(y, x)
         assert e.text.startswith("∂y/∂x = 12") and "op 'explain_test_cube'" in e.text
     finally:
@@ -75,6 +86,7 @@ def test_an_op_without_formulas_is_explained_by_numbers_and_says_so():
 
 def test_it_shows_itself_as_latex_and_refuses_bad_arguments(lecture):
     x, y, z, q, f = lecture()
+    f.backward()
     latex = viz.explain(f, y)._repr_latex_()
     assert latex.startswith("$\\frac{\\partial f}{\\partial y}") and "\\cdot" in latex
     with pytest.raises(ValueError, match="lang must be one of"):

@@ -9,12 +9,12 @@ constants and the output apart. ``viz.dot`` decides what is drawn; this module, 
 from __future__ import annotations
 
 import html
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from autograd import OpSpec, Value
 from viz.collapse import is_parameter
 from viz.picture import Frame, Options
-from viz.words import words
+from viz.words import GATE_OPS, words
 
 FONT = "Helvetica,Arial,sans-serif"
 GRAD_RED = "#b91c1c"
@@ -114,7 +114,7 @@ def value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
             f'fontsize=11, fontcolor="#374151", height=0.3, width=0.3, margin="0.06,0.03", '
             f'label="{fmt(v.data)}"'
         )
-    title = abbreviate(_title(v)) if opts.abbreviate else _title(v)
+    title = shown_name(v, opts)
     cells = [f"<td{_min_width(title)}><b>{html.escape(title)}</b></td><vr/>"] if title else []
     said = words(opts.lang)
     cells.append(f"<td>{_data_text(v, said)}</td><vr/>")
@@ -137,8 +137,12 @@ def _min_width(bold_text: str, point_size: float = 13.0) -> str:
     return f' width="{round(len(bold_text) * point_size * 0.64 + 12)}"'
 
 
-def _title(v: Value) -> str:
-    return v.name if is_parameter(v) else v.label
+def shown_name(v: Value, opts: Options) -> str:
+    """The one name a node goes by in a drawing — in its box, in the ∂ of its edges, in
+    its formulas, in the legend and the step captions: a parameter's name, else the
+    label (``""`` for none), abbreviated (``L0.N3.w1``) when the drawing abbreviates."""
+    name = v.name if is_parameter(v) else v.label
+    return abbreviate(name) if opts.abbreviate else name
 
 
 def _activation(spec: OpSpec, said: Mapping[str, str]) -> str:
@@ -153,7 +157,7 @@ def neuron_label(v, grads, known, opts: Options, copy: int | None = None) -> str
     ``copy`` numbers the same neuron applied to several samples (#1, #2, ...)."""
     fill, border = COLOURS["neuron"]
     said = words(opts.lang)
-    name = abbreviate(v.label) if opts.abbreviate else v.label
+    name = shown_name(v, opts)
     if copy is not None:
         name = f"{name} #{copy}"
     return (
@@ -201,7 +205,7 @@ def edge_label(
         number = fmt(local)
         value = number if formula == number else f"{formula} = {number}"
         if only_edge and out.label and inp.label and not is_parameter(inp):
-            rows.append(html.escape(f"∂{out.label}/∂{inp.label} = {value}"))
+            rows.append(html.escape(f"∂{shown_name(out, opts)}/∂{shown_name(inp, opts)} = {value}"))
         else:
             rows.append(html.escape(f"{said['local']}: {value}"))
     if opts.contrib and flow is not None:
@@ -216,16 +220,34 @@ def edge_label(
     return f"label=<{'<br/>'.join(rows)}>" if rows else 'label=""'
 
 
-def caption(root: Value, opts: Options, frame: Frame) -> str:
-    """The lines above the drawing: a step's title, then what the numbers mean."""
+def root_name(root: Value, opts: Options) -> str:
+    """What the legend and the captions call the root (``f`` in ∂f/∂node): its name in
+    the drawing, or ``out`` when it has none."""
+    return shown_name(root, opts) or "out"
+
+
+def gate_patterns(nodes: Iterable[Value], said: Mapping[str, str]) -> list[str]:
+    """The lecture's gate patterns the drawn ops show, once each, in ``GATE_OPS``'
+    order: + distributes, × swaps, max routes, relu gates."""
+    present = {v.spec.name: v.spec for v in nodes if v.spec is not None}
+    return [
+        said[f"gate_{name}"].format(symbol=glyph(present[name]))
+        for name in GATE_OPS
+        if name in present
+    ]
+
+
+def caption(root: Value, opts: Options, frame: Frame, gates: Iterable[Value] = ()) -> str:
+    """The lines above the drawing: a step's title, then what the numbers mean and the
+    gate patterns of ``gates`` (the drawn op nodes, or the one doing the step)."""
     lines = []
     if frame.title:
         lines.append(f'<font point-size="15"><b>{html.escape(frame.title)}</b></font>')
     if opts.legend:
-        f = root.label or "out"
         muted = f'<font point-size="11" color="{MUTED}">'
         said = words(opts.lang)
-        lines.append(f"{muted}{html.escape(said['legend_grad'].format(root=f))}</font>")
-        lines.append(f"{muted}{html.escape(said['legend_edge'])}</font>")
+        legend = [said["legend_grad"].format(root=root_name(root, opts)), said["legend_edge"]]
+        legend += gate_patterns(gates, said)
+        lines.extend(f"{muted}{html.escape(line)}</font>" for line in legend)
     # each line ends in a left-aligned break, so the lines start flush left
     return "".join(line + '<br align="left"/>' for line in lines)

@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 
 import autograd as ag
 from autograd import Value, topo_order
-from viz.appearance import FONT, HOT, caption, edge_label, neuron_label, op_attrs, value_label
+from viz.appearance import (
+    FONT,
+    HOT,
+    caption,
+    edge_label,
+    neuron_label,
+    op_attrs,
+    shown_name,
+    value_label,
+)
 from viz.collapse import neuron_owners, outside_inputs
 from viz.picture import Edge, Frame, Options
 
@@ -118,10 +127,16 @@ def write_dot(root: Value, drawn: DrawnNodes, opts: Options, frame: Frame) -> st
     ]
     if owner:  # folded neurons: bundle the dense layer-to-layer edges, keep N0..Nk in order
         lines.append("  concentrate=true; ordering=out;")
-    title = caption(root, opts, frame)
+    drawn_ops = [v for v in order if v.parents and v not in owner]
+    gates = [hot] if hot is not None else drawn_ops
+    title = caption(root, opts, frame, gates)
     if title:
         lines.append(f"  labelloc=t; labeljust=l; label=<{title}>;")
     name = {v: f"v{index[v]}" for v in order}
+
+    def name_of(node: Value) -> str:
+        return shown_name(node, opts)
+
     # the same neuron applied to several samples: number its copies #1, #2, ...
     copies = Counter(v.label for v in set(owner.values()))
     seen_copies: Counter[str] = Counter()
@@ -147,7 +162,7 @@ def write_dot(root: Value, drawn: DrawnNodes, opts: Options, frame: Frame) -> st
             lines.extend(f'  {s} -> {name[v]} [color="#a78bfa"];' for s in srcs)
             continue
         i = index[v]
-        formulas = v.local_formulas if opts.local else [""] * len(v.parents)
+        formulas = v.local_formulas_named(name_of) if opts.local else [""] * len(v.parents)
         for slot, (p, g) in enumerate(zip(v.parents, v.local_grads, strict=True)):
             src = name[owner.get(p, p)]
             flow = frame.flows.get((v, slot))

@@ -72,7 +72,11 @@ class Explanation:
 
 
 def explain(root: Value, wrt: Value, *, lang: str = "en", max_terms: int = 20) -> Explanation:
-    """How ∂root/∂wrt is assembled from upstream × local, with formulas and numbers."""
+    """How ∂root/∂wrt is assembled from upstream × local, with formulas and numbers.
+
+    It explains what ``root.backward()`` computed, so backward must have run (else a
+    ValueError says so), and ``wrt`` must be a node of root's graph (else ValueError:
+    it never writes a derivation that the graph does not hold)."""
     said = words(lang)
     if not isinstance(root, Value) or not isinstance(wrt, Value):
         raise TypeError("explain needs two Values: explain(root, wrt)")
@@ -84,6 +88,11 @@ def explain(root: Value, wrt: Value, *, lang: str = "en", max_terms: int = 20) -
         raise ValueError(
             f"explain: {_name(wrt)} is not a node of {_name(root)}'s graph, so "
             f"{name} has no derivation (it is 0)"
+        )
+    if root.grad == 0:  # backward seeds the root with 1: it has not run on this graph
+        raise ValueError(
+            f"explain: backward has not run on {_name(root)}'s graph ({_name(root)}.grad "
+            f"is 0): call {_name(root)}.backward() first, then explain {name}"
         )
     paths = _path_counts(order, wrt)
     if paths[root] <= max_terms:

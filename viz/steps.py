@@ -20,7 +20,6 @@ import html
 import json
 import os
 import re
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
@@ -29,7 +28,7 @@ import autograd as ag
 from autograd import Value
 from nn.files import write_atomic
 
-from .appearance import fmt, glyph
+from .appearance import fmt, glyph, root_name, shown_name
 from .dot import drawn_nodes, write_dot
 from .picture import Edge, Frame, Options, check_max_nodes
 from .render import Graph
@@ -70,7 +69,7 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
     said = words(options.lang)
     edges = sum(len(step.edges) for step in steps)
     count = edges if by == "edge" else len(steps)
-    seed_title = said["seed_title"].format(n=count, root=root.label or "out")
+    seed_title = said["seed_title"].format(n=count, root=root_name(root, options))
     frames = [
         Graph(write_dot(root, drawn, options, Frame(dict(grads), set(known), {}, None, seed_title)))
     ]
@@ -78,7 +77,7 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
     for step in steps:
         if by == "node":
             k += 1
-            title = _step_title(k, len(steps), step.node, said)
+            title = _step_title(k, len(steps), step.node, options)
         for slot, (parent, _, contribution) in enumerate(step.edges):
             first = parent not in known
             grads[parent] += contribution
@@ -86,7 +85,7 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
             flows[step.node, slot] = (step.upstream, contribution)
             if by == "edge":
                 k += 1
-                title = _edge_title(k, edges, root, step, slot, first, said)
+                title = _edge_title(k, edges, root, step, slot, first, options)
                 frame = Frame(
                     dict(grads), set(known), dict(flows), step.node, title, (step.node, slot)
                 )
@@ -97,14 +96,13 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
     return frames
 
 
-def _edge_title(
-    k: int, n: int, root: Value, step, slot: int, first: bool, said: Mapping[str, str]
-) -> str:
+def _edge_title(k: int, n: int, root: Value, step, slot: int, first: bool, opts: Options) -> str:
     """The lecture's line for one edge: ∂f/∂y = ∂f/∂q · ∂q/∂y = upstream -4 × local 1 = -4
     (``+=`` where the input already had a part from another edge)."""
+    said = words(opts.lang)
     node = step.node
     parent, local, contribution = step.edges[slot]
-    f, n_, p = root.label or "out", node.label, parent.label
+    f, n_, p = root_name(root, opts), shown_name(node, opts), shown_name(parent, opts)
     product = (
         f"{said['upstream']} {fmt(step.upstream)} × {said['local']} {fmt(local)} "
         f"= {fmt(contribution)}"
@@ -118,9 +116,11 @@ def _edge_title(
     return said["edge_title"].format(k=k, n=n, text=text)
 
 
-def _step_title(k: int, n: int, node: Value, said: Mapping[str, str]) -> str:
+def _step_title(k: int, n: int, node: Value, opts: Options) -> str:
+    said = words(opts.lang)
     symbol = glyph(node.spec)
-    name = f"{node.label} ({symbol})" if node.label else said["op_node"].format(symbol=symbol)
+    label = shown_name(node, opts)
+    name = f"{label} ({symbol})" if label else said["op_node"].format(symbol=symbol)
     return said["step_title"].format(k=k, n=n, name=name)
 
 
@@ -130,8 +130,9 @@ def animate(root: Value, **opts) -> Player:
     workers = min(8, os.cpu_count() or 1, len(frames))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         svgs = list(pool.map(lambda g: g.svg(), frames))
-    lang = opts.get("lang", "en")
-    title = words(lang)["player_title"].format(root=root.label or "out")
+    options = Options(**{k: v for k, v in opts.items() if k not in ("by", "max_nodes")})
+    lang = options.lang
+    title = words(lang)["player_title"].format(root=root_name(root, options))
     return Player(svgs, title=title, lang=lang)
 
 

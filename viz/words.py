@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+# The ops whose gradient follows one of the lecture's patterns; each has a word
+# ``gate_<op>`` (its ``{symbol}`` is the op's glyph in the drawing).
+GATE_OPS = ("add", "mul", "max", "relu")
+
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "data": "data",
@@ -32,6 +36,10 @@ WORDS: dict[str, dict[str, str]] = {
         "player_next": "next step (→)",
         "no_formula": "numbers only where no formula is declared: op {ops}",
         "per_use": "{n} paths: one term per use, upstream × local",
+        "gate_add": "{symbol} distributes: each input gets the upstream gradient unchanged",
+        "gate_mul": "{symbol} swaps: each input's local gradient is the other input",
+        "gate_max": "{symbol} routes: the whole upstream gradient goes to the largest input",
+        "gate_relu": "{symbol} gates: the gradient passes where the input > 0, else 0",
     },
     "ru": {
         "data": "значение",
@@ -57,6 +65,10 @@ WORDS: dict[str, dict[str, str]] = {
         "player_next": "следующий шаг (→)",
         "no_formula": "только числа там, где формула не объявлена: операция {ops}",
         "per_use": "путей: {n}; по слагаемому на каждое использование, восходящий × локальный",
+        "gate_add": "{symbol} распределяет: каждый вход получает восходящий градиент без изменений",
+        "gate_mul": "{symbol} меняет местами: локальный градиент каждого входа — другой вход",
+        "gate_max": "{symbol} направляет: весь восходящий градиент уходит наибольшему входу",
+        "gate_relu": "{symbol} пропускает: градиент проходит, где вход > 0, иначе 0",
     },
 }
 
