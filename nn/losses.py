@@ -53,11 +53,16 @@ def _total(terms: list[Any]) -> Value:
 
 
 def _mean(terms: list[Any]) -> Value:
-    """The mean over samples; for one sample, that sample's loss itself, so a drawing
-    of one sample's loss shows no Σ of one term and no ÷ 1."""
+    """The mean over samples, labelled ``L`` as the lecture names the loss (so a
+    drawing's legend reads ∂L/∂node); for one sample, that sample's loss itself, so a
+    drawing of one sample's loss shows no Σ of one term and no ÷ 1."""
     if len(terms) == 1 and isinstance(terms[0], Value):
-        return terms[0]
-    return ag.sum(terms) / len(terms)
+        loss = terms[0]
+    else:
+        loss = ag.sum(terms) / len(terms)
+    if not loss.label:
+        loss.label = "L"
+    return loss
 
 
 def _real(v: Any) -> bool:
@@ -147,11 +152,14 @@ def cross_entropy(score_rows: Sequence[Any], labels: Any) -> Value:
 
 
 def l2(params: Iterable[Value]) -> Value:
-    """The L2 regulariser Σ p², as ONE dot node of the parameters with themselves."""
+    """The L2 regulariser R = Σ p², as ONE dot node of the parameters with themselves
+    (labelled ``R``, the lecture's R(W))."""
     ps = list(params)
     if not ps:
-        return Value(0.0)
-    return ag.dot(ps, ps)
+        return Value(0.0, label="R")
+    penalty = ag.dot(ps, ps)
+    penalty.label = "R"
+    return penalty
 
 
 # -- what a loss name means: one row per loss ----------------------------------------

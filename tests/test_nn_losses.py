@@ -209,3 +209,13 @@ def test_the_default_loss_is_the_default_row_that_reads_the_model():
 def test_an_unknown_loss_name_lists_the_rows():
     with pytest.raises(ValueError, match="hinge, mse, cross_entropy, multiclass_svm"):
         losses.lookup("softmax")
+
+
+def test_losses_carry_the_lectures_names_for_the_legend():
+    s = [[Value(3.2), Value(5.1), Value(-1.7)]]
+    loss = losses.multiclass_svm(s, [0])
+    assert loss.label == "L" and math.isclose(loss.data, 2.9)
+    assert losses.mse([Value(1.0), Value(2.0)], [0.0, 0.0]).label == "L"
+    assert losses.l2([Value(1.0), Value(2.0)]).label == "R" and losses.l2([]).label == "R"
+    mine = Value(0.5, label="L_i")
+    assert losses.hinge([[mine]], [1]).label == "L"  # a new node: relu(1 - y·s)

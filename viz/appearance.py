@@ -129,12 +129,14 @@ def value_label(v, root, grads, known, opts: Options, hot: bool) -> str:
     )
 
 
-def _min_width(bold_text: str, point_size: float = 13.0) -> str:
-    """A cell width that fits ``bold_text``: some renderers (graphviz-pure) measure bold
-    text as if it were regular, and a long name then runs into the next cell."""
-    if len(bold_text) <= 4:
+def _min_width(bold_text: str, point_size: float = 13.0, below: str = "") -> str:
+    """A cell width that fits ``bold_text`` (and a smaller line ``below`` it): some
+    renderers (graphviz-pure) measure bold text as if it were regular, and a long name
+    then runs into the next cell."""
+    width = max(len(bold_text) * point_size * 0.64, len(below) * 10 * 0.62)
+    if width <= 4 * point_size * 0.64:
         return ""
-    return f' width="{round(len(bold_text) * point_size * 0.64 + 12)}"'
+    return f' width="{round(width + 12)}"'
 
 
 def shown_name(v: Value, opts: Options) -> str:
@@ -160,13 +162,12 @@ def neuron_label(v, grads, known, opts: Options, copy: int | None = None) -> str
     name = shown_name(v, opts)
     if copy is not None:
         name = f"{name} #{copy}"
+    kind = f"{said['neuron']} · {_activation(v.spec, said)}"
     return (
         f'shape=plain, label=<<table style="rounded" border="1" cellborder="0" '
         f'cellspacing="0" cellpadding="5" bgcolor="{fill}" color="{border}"><tr>'
-        f"<td{_min_width(name)}><b>{html.escape(name)}</b><br/>"
-        f'<font point-size="10" color="{MUTED}">{html.escape(said["neuron"])} · '
-        f"{html.escape(_activation(v.spec, said))}"
-        f"</font></td><vr/>"
+        f"<td{_min_width(name, below=kind)}><b>{html.escape(name)}</b><br/>"
+        f'<font point-size="10" color="{MUTED}">{html.escape(kind)}</font></td><vr/>'
         f"<td>{_data_text(v, said)}</td><vr/>{_grad_cell(v, grads, known, said)}</tr></table>>"
     )
 
