@@ -7,6 +7,7 @@ These are the public names; ``nn`` and ``viz`` use nothing else.
 
 from autograd.forward import ENGINE_ERRORS
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
+from autograd.higher_order import grad, hessian
 from autograd.modes import detect_anomaly, is_grad_enabled, no_grad
 from autograd.ops import (
     abs_ as abs,  # noqa: F401 (ag.abs; not in __all__, see below)
@@ -54,7 +55,9 @@ __all__ = [
     "dot",
     "elu",
     "exp",
+    "grad",
     "gradcheck",
+    "hessian",
     "is_grad_enabled",
     "leaky_relu",
     "log",
