@@ -1,7 +1,9 @@
 """chainrule's engine: scalar Values, one rule per op, reverse-mode backward.
 
 Start reading at ``autograd/value.py``: it opens with the chain rule, written once
-(``chain_rule_steps``). The rules of the ops are ``autograd/ops.py``, one function each.
+(``chain_rule_steps``). The rules of the ops are ``autograd/ops.py``, one function each;
+``autograd/higher_order.py`` runs the chain rule on Values (``grad(create_graph=True)``,
+``hessian``) for derivatives of any order.
 These are the public names; ``nn`` and ``viz`` use nothing else.
 """
 
