@@ -1,12 +1,15 @@
 """chainrule's engine: scalar Values, one rule per op, reverse-mode backward.
 
 Start reading at ``autograd/value.py``: it opens with the chain rule, written once
-(``chain_rule_steps``). The rules of the ops are ``autograd/ops.py``, one function each.
+(``chain_rule_steps``). The rules of the ops are ``autograd/ops.py``, one function each;
+``autograd/higher_order.py`` runs the chain rule on Values (``grad(create_graph=True)``,
+``hessian``) for derivatives of any order.
 These are the public names; ``nn`` and ``viz`` use nothing else.
 """
 
 from autograd.forward import ENGINE_ERRORS
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
+from autograd.higher_order import grad, hessian
 from autograd.modes import detect_anomaly, is_grad_enabled, no_grad
 from autograd.ops import (
     abs_ as abs,  # noqa: F401 (ag.abs; not in __all__, see below)
@@ -54,7 +57,9 @@ __all__ = [
     "dot",
     "elu",
     "exp",
+    "grad",
     "gradcheck",
+    "hessian",
     "is_grad_enabled",
     "leaky_relu",
     "log",

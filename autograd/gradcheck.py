@@ -3,7 +3,11 @@
 ``numerical_grad`` differentiates any function of Values by central differences;
 ``gradcheck`` compares that with backward and, on a mismatch, also tests each op's
 stored local gradients against a finite difference of that op alone, to name the rule
-that is wrong.
+that is wrong. ``gradcheck(..., order=2)`` does the same one order up: the second
+derivatives from ``grad(create_graph=True)`` against central differences of the first
+derivatives, and on a mismatch each op's declared local-gradient formulas, rebuilt
+from Values and differentiated, against finite differences of its rule's local
+gradients.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from autograd.forward import ENGINE_ERRORS
+from autograd.forward import ENGINE_ERRORS, apply_nary
+from autograd.higher_order import grad, local_terms
 from autograd.modes import no_grad
 from autograd.value import Value, topo_order
 
@@ -96,13 +101,22 @@ def gradcheck(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    order: int = 1,
 ) -> bool:
     """True when backward's gradients match central differences for every input.
 
     The test is PyTorch's: ``|analytic - numeric| <= atol + rtol·|numeric|``. Otherwise
     raises GradcheckError naming each input (index and label) with both values, and the
     op(s) whose local gradient is wrong. Inputs' ``grad`` fields are left as they were.
+
+    ``order=2`` also checks every second derivative ∂²fn/∂x_i∂x_j, from
+    ``grad(create_graph=True)`` twice, against central differences of the first
+    derivatives (``grad`` on floats, at x_j ± eps); a mismatch names both inputs, both
+    numbers, and the op(s) whose second-order rule — its declared ``local=`` formulas —
+    disagrees. At a kink the numeric side is meaningless: check away from kinks.
     """
+    if order not in (1, 2):
+        raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
     values = _as_values(inputs)
     saved = [v.grad for v in values]
     try:
@@ -126,4 +140,109 @@ def gradcheck(
         rules = _wrong_rules(out, eps, atol, rtol)
         blame = ("\nop(s) whose local gradient disagrees: " + "; ".join(rules)) if rules else ""
         raise GradcheckError("gradcheck failed:\n  " + "\n  ".join(bad) + blame)
+    if order == 2:
+        _check_second_order(fn, out, values, eps, atol, rtol)
     return True
+
+
+def _check_second_order(
+    fn: Callable[..., Value],
+    out: Value,
+    values: list[Value],
+    eps: float,
+    atol: float,
+    rtol: float,
+) -> None:
+    """Second derivatives, analytic (grad of grad) vs numeric (differences of grad)."""
+    analytic = [[g.data for g in grad(d, values)] for d in grad(out, values, create_graph=True)]
+    numeric = _numerical_second(fn, values, eps)
+    bad = [
+        f"∂²/∂x_i∂x_j, {_name(i, values[i])} and {_name(j, values[j])}: "
+        f"numeric {n!r}, analytic {a!r}"
+        for i, (a_row, n_row) in enumerate(zip(analytic, numeric))
+        for j, (a, n) in enumerate(zip(a_row, n_row))
+        if not (_close(a, n, atol, rtol) or (math.isnan(a) and math.isnan(n)))
+    ]
+    if bad:
+        rules = _wrong_second_order_rules(out, eps, atol, rtol)
+        blame = (
+            ("\nop(s) whose second-order rule (local= formula) disagrees: " + "; ".join(rules))
+            if rules
+            else ""
+        )
+        raise GradcheckError("gradcheck (order 2) failed:\n  " + "\n  ".join(bad) + blame)
+
+
+def _numerical_second(
+    fn: Callable[..., Value], values: list[Value], eps: float
+) -> list[list[float]]:
+    """H[i][j] = (∂fn/∂x_i at x_j + eps - at x_j - eps) / 2eps, first derivatives from
+    ``grad`` (the ops' float rules); each input's data is restored exactly."""
+    rows = [[0.0] * len(values) for _ in values]
+    for j, v in enumerate(values):
+        original = v.data
+        try:
+            v.data = original + eps
+            plus = _first_derivatives(fn, values)
+            v.data = original - eps
+            minus = _first_derivatives(fn, values)
+        finally:
+            v.data = original
+        for i, (p, m) in enumerate(zip(plus, minus)):
+            rows[i][j] = (p - m) / (2.0 * eps)
+    return rows
+
+
+def _first_derivatives(fn: Callable[..., Value], values: list[Value]) -> list[float]:
+    out = fn(*values)
+    if not isinstance(out, Value):
+        raise TypeError(f"fn must return a Value, got {type(out).__name__}")
+    return [g.data for g in grad(out, values)]
+
+
+def _wrong_second_order_rules(root: Value, eps: float, atol: float, rtol: float) -> list[str]:
+    """Ops in the graph whose declared formulas, rebuilt from Values at the node's
+    inputs, disagree with the rule: in value (vs its float local gradient), or in
+    derivative (vs a finite difference of its float local gradient)."""
+    found: list[str] = []
+    for node in topo_order(root):
+        spec = node._op
+        if spec is None or spec.local is None:
+            continue
+        xs = [p.data for p in node.parents]
+        leaves = [Value(x) for x in xs]
+        rebuilt = _rebuilt(spec, leaves)
+        _, stored = spec.evaluate(xs)
+        for i, term in enumerate(local_terms(rebuilt)):
+            if not _close(float(term), stored[i], atol, rtol):
+                found.append(
+                    f"{node.op} at inputs {tuple(xs)}: its formula for the local gradient of "
+                    f"input {i} gives {float(term)!r}, its rule {stored[i]!r}"
+                )
+                continue
+            slopes = (
+                [g.data for g in grad(term, leaves)] if isinstance(term, Value) else [0.0] * len(xs)
+            )
+            for j, slope in enumerate(slopes):
+                plus, minus = list(xs), list(xs)
+                plus[j] += eps
+                minus[j] -= eps
+                try:
+                    numeric = (spec.evaluate(plus)[1][i] - spec.evaluate(minus)[1][i]) / (2.0 * eps)
+                except ENGINE_ERRORS:
+                    continue  # the finite difference leaves the op's domain: no verdict
+                if not _close(slope, numeric, atol, rtol):
+                    found.append(
+                        f"{node.op} at inputs {tuple(xs)}: the derivative of its local-gradient "
+                        f"formula for input {i} by input {j} is {slope!r}, the finite "
+                        f"difference of its rule's local gradient {numeric!r}"
+                    )
+    return found
+
+
+def _rebuilt(spec, leaves: list[Value]) -> Value:
+    """The node ``spec`` makes of ``leaves`` (its own bound static parameters kept)."""
+    if spec.sequences:
+        n = len(leaves) // spec.sequences
+        return apply_nary(spec, [leaves[k * n : (k + 1) * n] for k in range(spec.sequences)])
+    return spec.apply(*leaves)

@@ -38,6 +38,7 @@ EXPECTED = [
     "05_change_of_space.ipynb",
     "06_mlp.ipynb",
     "07_numpy_to_values.ipynb",
+    "08_curvature.ipynb",
 ]
 TIMEOUT = 300  # seconds per cell: only catches a hang (each notebook takes well under 30 s)
 
@@ -191,7 +192,29 @@ def check_07(r: dict, nb) -> None:
     assert r["values_big_seconds_extrapolated"] > r["numpy_big_seconds"] > 0
 
 
-CHECKS = dict(zip(EXPECTED, [check_01, check_02, check_03, check_04, check_05, check_06, check_07]))
+def check_08(r: dict, nb) -> None:
+    assert r["cube_derivatives"] == [27.0, 18.0, 6.0, 0.0]  # x³ at 3, by nested ag.grad
+    assert r["tanh_second_error"] < 1e-12  # backward over the graph of ∂f/∂x gives f''
+    assert outputs_of_type(nb, "image/svg+xml") >= 1  # the graph of ∂f/∂x is drawn
+    assert r["bowl_hessian_error"] < 1e-12
+    assert r["bowl_newton_error"] < 1e-12  # one Newton step lands on the minimum
+    assert r["bowl_gd_steps"] > 20  # ...where gradient descent zig-zags for many
+    assert r["rosenbrock_newton_steps"] <= 6 and r["rosenbrock_newton_error"] < 1e-10
+    assert r["rosenbrock_gd_error"] > 0.05  # 5000 gradient steps are still on the way
+    assert r["l2_hessian_max_error"] < 1e-12  # H = (2/n) XᵀX + 2λI
+    for lam, shifts in zip(r["l2_lambdas"], r["l2_eigenvalue_shifts"]):
+        assert shifts == [pytest.approx(2 * lam, abs=1e-12)] * 2  # L2 adds 2λ to each
+    conditions = r["l2_condition_numbers"]
+    assert conditions == sorted(conditions, reverse=True) and conditions[0] > 100 * conditions[-1]
+    assert outputs_of_type(nb, "image/png") >= 3  # bowl, Rosenbrock, L2 contours
+
+
+CHECKS = dict(
+    zip(
+        EXPECTED,
+        [check_01, check_02, check_03, check_04, check_05, check_06, check_07, check_08],
+    )
+)
 
 
 def test_every_notebook_is_listed_and_stored_without_outputs():
