@@ -95,3 +95,18 @@ def test_it_shows_itself_as_latex_and_refuses_bad_arguments(lecture):
         viz.explain(f, y, max_terms=0)
     with pytest.raises(TypeError, match="two Values"):
         viz.explain(f, 2.0)
+
+
+def test_the_derivative_of_a_derivative_brackets_its_name():
+    x = Value(0.5, label="x")
+    f = x.tanh()
+    f.label = "f"
+    (df,) = ag.grad(f, [x], create_graph=True)
+    df.backward()
+    e = viz.explain(df, x)
+    assert e.text.startswith("∂(∂f/∂x)/∂x = ")
+    assert math.isclose(e.value, -2 * math.tanh(0.5) * (1 - math.tanh(0.5) ** 2))
+    latex = e._repr_latex_()
+    assert latex.startswith(r"$\frac{\partial (\frac{\partial f}{\partial x})}{\partial x} = ")
+    legend = viz.to_dot(df)
+    assert "grad = ∂(∂f/∂x)/∂node" in legend and "∂∂" not in legend

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from autograd import OpSpec, Value
 from viz.collapse import is_parameter
+from viz.notation import operand, partial
 from viz.picture import Frame, Options
 from viz.words import GATE_OPS, words
 
@@ -206,7 +207,9 @@ def edge_label(
         number = fmt(local)
         value = number if formula == number else f"{formula} = {number}"
         if only_edge and out.label and inp.label and not is_parameter(inp):
-            rows.append(html.escape(f"∂{shown_name(out, opts)}/∂{shown_name(inp, opts)} = {value}"))
+            rows.append(
+                html.escape(f"{partial(shown_name(out, opts), shown_name(inp, opts))} = {value}")
+            )
         else:
             rows.append(html.escape(f"{said['local']}: {value}"))
     if opts.contrib and flow is not None:
@@ -223,8 +226,8 @@ def edge_label(
 
 def root_name(root: Value, opts: Options) -> str:
     """What the legend and the captions call the root (``f`` in ∂f/∂node): its name in
-    the drawing, or ``out`` when it has none."""
-    return shown_name(root, opts) or "out"
+    the drawing (bracketed if it is a fraction itself), or ``out`` when it has none."""
+    return operand(shown_name(root, opts) or "out")
 
 
 def gate_patterns(nodes: Iterable[Value], said: Mapping[str, str]) -> list[str]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import autograd as ag
 from autograd import Value, topo_order
 
+from .notation import partial
 from .picture import Edge
 from .words import words
 
@@ -82,7 +83,7 @@ def explain(root: Value, wrt: Value, *, lang: str = "en", max_terms: int = 20) -
         raise TypeError("explain needs two Values: explain(root, wrt)")
     if isinstance(max_terms, bool) or not isinstance(max_terms, int) or max_terms < 1:
         raise ValueError(f"max_terms must be a positive int, got {max_terms!r}")
-    name = f"∂{_name(root)}/∂{_name(wrt)}"
+    name = partial(_name(root), _name(wrt))
     order = topo_order(root)
     if wrt not in set(order):
         raise ValueError(
@@ -103,7 +104,7 @@ def explain(root: Value, wrt: Value, *, lang: str = "en", max_terms: int = 20) -
     for node in order:
         for slot, parent in enumerate(node.parents):
             if parent is wrt:
-                ups = (f"∂{_name(root)}/∂{_name(node)}", upstream.get(node, 0.0))
+                ups = (partial(_name(root), _name(node)), upstream.get(node, 0.0))
                 local = (node.local_formulas[slot], node.local_grads[slot])
                 terms.append(Term([ups, local]))
     note = said["per_use"].format(n=paths[root])
@@ -167,7 +168,7 @@ def _path_term(path: list[Edge]) -> Term:
     for node, slot in path:
         factors.append((node.local_formulas[slot], node.local_grads[slot]))
         parent = node.parents[slot]
-        chain.append(f"∂{node.label}/∂{parent.label}" if node.label and parent.label else "")
+        chain.append(partial(node.label, parent.label) if node.label and parent.label else "")
     # an input used twice by one node (x*x): each edge is only part of ∂node/∂input
     true_notation = all(chain) and all(
         node.parents.count(node.parents[slot]) == 1 for node, slot in path
@@ -175,8 +176,17 @@ def _path_term(path: list[Edge]) -> Term:
     return Term(factors, chain if true_notation else [])
 
 
+_NAME = r"(\([^()]*\)|[^/ ∂()·=+]+)"  # a name, or a bracketed fraction (∂f/∂x)
+_FRACTION = re.compile(rf"∂{_NAME}/∂{_NAME}")
+
+
+def _fraction(m: re.Match[str]) -> str:
+    return rf"\frac{{\partial {m[1]}}}{{\partial {m[2]}}}"
+
+
 def _latex(text: str) -> str:
     """The derivation in LaTeX: ∂a/∂b as a fraction, · as \\cdot, a**2 as a^{2}."""
-    text = re.sub(r"∂([^/ ]+)/∂([^ ·=+)]+)", r"\\frac{\\partial \1}{\\partial \2}", text)
+    while (written := _FRACTION.sub(_fraction, text)) != text:  # outer, then inner ones
+        text = written
     text = re.sub(r"\*\*(\([^)]*\)|[^ ·=+)]+)", r"^{\1}", text)
     return text.replace("·", r" \cdot ").replace("[", r"[\,").replace("]", r"\,]")

@@ -30,6 +30,7 @@ from nn.files import write_atomic
 
 from .appearance import fmt, glyph, root_name, shown_name
 from .dot import drawn_nodes, write_dot
+from .notation import partial
 from .picture import Edge, Frame, Options, check_max_nodes
 from .render import Graph
 from .words import words
@@ -102,7 +103,7 @@ def _edge_title(k: int, n: int, root: Value, step, slot: int, first: bool, opts:
     said = words(opts.lang)
     node = step.node
     parent, local, contribution = step.edges[slot]
-    f, n_, p = root_name(root, opts), shown_name(node, opts), shown_name(parent, opts)
+    f, n_, p = shown_name(root, opts) or "out", shown_name(node, opts), shown_name(parent, opts)
     product = (
         f"{said['upstream']} {fmt(step.upstream)} × {said['local']} {fmt(local)} "
         f"= {fmt(contribution)}"
@@ -110,9 +111,10 @@ def _edge_title(k: int, n: int, root: Value, step, slot: int, first: bool, opts:
     if not (n_ and p) or node.parents.count(parent) > 1:  # ∂ would be false: numbers only
         text = product
     elif node is root:
-        text = f"∂{f}/∂{p} {'=' if first else '+='} {product}"
+        text = f"{partial(f, p)} {'=' if first else '+='} {product}"
     else:
-        text = f"∂{f}/∂{p} {'=' if first else '+='} ∂{f}/∂{n_} · ∂{n_}/∂{p} = {product}"
+        chain = f"{partial(f, n_)} · {partial(n_, p)}"
+        text = f"{partial(f, p)} {'=' if first else '+='} {chain} = {product}"
     return said["edge_title"].format(k=k, n=n, text=text)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from autograd import Value, topo_order
 from viz.appearance import fmt as number
+from viz.notation import partial
 
 INLINE = 16  # an unnamed operand's description is written out up to this many characters
 LISTED = 4  # an n-ary op shows at most this many operands, then …
@@ -46,8 +47,7 @@ def gradient_table(root: Value, inputs: Mapping[str, Value] | None = None) -> st
     operands (``x + y``, ``tanh(·)``); a description that repeats gets ``#2``, ``#3``.
     """
     named = {id(v) for v in (inputs or {}).values()}
-    who = root.label or "out"
-    rows = [("node", "op", "value", f"grad ∂{who}/∂node")]
+    rows = [("node", "op", "value", f"grad {partial(root.label or 'out', 'node')}")]
     short: dict[int, str] = {}  # node -> how an operand shows it (label or description)
     seen: dict[str, int] = {}
     for v in topo_order(root):
