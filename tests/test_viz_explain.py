@@ -88,7 +88,7 @@ def test_it_shows_itself_as_latex_and_refuses_bad_arguments(lecture):
     x, y, z, q, f = lecture()
     f.backward()
     latex = viz.explain(f, y)._repr_latex_()
-    assert latex.startswith("$\\frac{\\partial f}{\\partial y}") and "\\cdot" in latex
+    assert latex.startswith("$$ \\frac{\\partial f}{\\partial y}") and "\\cdot" in latex
     with pytest.raises(ValueError, match="lang must be one of"):
         viz.explain(f, y, lang="de")
     with pytest.raises(ValueError, match="max_terms"):
@@ -107,6 +107,6 @@ def test_the_derivative_of_a_derivative_brackets_its_name():
     assert e.text.startswith("∂(∂f/∂x)/∂x = ")
     assert math.isclose(e.value, -2 * math.tanh(0.5) * (1 - math.tanh(0.5) ** 2))
     latex = e._repr_latex_()
-    assert latex.startswith(r"$\frac{\partial (\frac{\partial f}{\partial x})}{\partial x} = ")
+    assert latex.startswith(r"$$ \frac{\partial (\frac{\partial f}{\partial x})}{\partial x} = ")
     legend = viz.to_dot(df)
     assert "grad = ∂(∂f/∂x)/∂node" in legend and "∂∂" not in legend

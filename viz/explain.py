@@ -69,7 +69,7 @@ class Explanation:
         return self.text
 
     def _repr_latex_(self) -> str:
-        return f"${_latex(self.text)}$"
+        return f"$$ {_latex(self.text)} $$"  # display style: fractions at full size
 
 
 def explain(root: Value, wrt: Value, *, lang: str = "en", max_terms: int = 20) -> Explanation:

@@ -147,7 +147,6 @@ def _words(markup: str) -> str:
 def _coarse_pixels(encoded: str) -> tuple:
     """A PNG's size and a 16×16 grid of mean grey levels: ``_alike`` compares them
     with a tolerance, so anti-aliasing that differs in a few pixels is the same picture."""
-    import numpy as np
     from matplotlib import image
 
     pixels = image.imread(io.BytesIO(base64.b64decode(encoded)), format="png")
