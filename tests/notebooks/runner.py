@@ -174,6 +174,24 @@ def _alike(a: list[tuple[str, object]], b: list[tuple[str, object]]) -> bool:
     return True
 
 
+def _merged(outputs: list) -> list:
+    """Outputs with consecutive chunks of one stream joined: the kernel may send a
+    cell's printed text in one piece or in several, depending on timing."""
+    merged: list = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and last is not None
+            and last.get("output_type") == "stream"
+            and last.get("name") == out.get("name")
+        ):
+            merged[-1] = {**last, "text": last["text"] + out["text"]}
+        else:
+            merged.append(out)
+    return merged
+
+
 def differences(stored, fresh) -> list[str]:
     """Where a fresh run's outputs differ from the stored ones (empty: the same)."""
     found = []
@@ -183,13 +201,13 @@ def differences(stored, fresh) -> list[str]:
         return [f"{len(stored_code)} code cells stored, {len(fresh_code)} run"]
     for k, (a, b) in enumerate(zip(stored_code, fresh_code)):
         if TIMING_TAG in a.metadata.get("tags", []):
-            kinds_a = [[m for m, _ in seen(o)] for o in a.outputs]
-            kinds_b = [[m for m, _ in seen(o)] for o in b.outputs]
+            kinds_a = [[m for m, _ in seen(o)] for o in _merged(a.outputs)]
+            kinds_b = [[m for m, _ in seen(o)] for o in _merged(b.outputs)]
             if kinds_a != kinds_b:
                 found.append(f"code cell {k} (timing): outputs {kinds_a} stored, {kinds_b} run")
             continue
-        seen_a = [seen(o) for o in a.outputs]
-        seen_b = [seen(o) for o in b.outputs]
+        seen_a = [seen(o) for o in _merged(a.outputs)]
+        seen_b = [seen(o) for o in _merged(b.outputs)]
         if len(seen_a) != len(seen_b) or not all(map(_alike, seen_a, seen_b)):
             first = a.source.splitlines()[0] if a.source else ""
             found.append(f"code cell {k} ({first[:60]!r}): stored outputs differ from a fresh run")
