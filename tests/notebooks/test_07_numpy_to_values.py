@@ -35,9 +35,7 @@ LECTURE_SHAPES = {  # the lecture's three-layer forward pass, one sample as a co
 
 
 def _printed(nb) -> str:
-    return "".join(
-        out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
-    )
+    return "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", []))
 
 
 def test_07_numpy_to_values_runs_and_shows_its_facts(run_notebook):

@@ -4,7 +4,6 @@ its exercises' check says "not yet" until solved, and the solutions pass it."""
 from __future__ import annotations
 
 import pytest
-
 from runner import outputs_of_type
 
 FACTS = {  # read from the kernel after the last cell
