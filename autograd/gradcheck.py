@@ -62,6 +62,15 @@ def numerical_grad(
     return grads
 
 
+def _number(x: float) -> str:
+    """A number in a message: 10 significant digits (7.75, not 7.749999999528967)."""
+    return f"{x:.10g}"
+
+
+def _numbers(xs) -> str:
+    return "(" + ", ".join(_number(float(x)) for x in xs) + ")"
+
+
 def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
     return abs(analytic - numeric) <= atol + rtol * abs(numeric)
 
@@ -88,8 +97,8 @@ def _wrong_rules(root: Value, eps: float, atol: float, rtol: float) -> list[str]
                 continue  # the finite difference leaves the op's domain: no verdict
             if not _close(stored, numeric, atol, rtol):
                 found.append(
-                    f"{node.op} at inputs {tuple(xs)}: stored local gradient {stored!r} "
-                    f"for input {i}, finite difference {numeric!r}"
+                    f"{node.op} at inputs {_numbers(xs)}: stored local gradient "
+                    f"{_number(stored)} for input {i}, finite difference {_number(numeric)}"
                 )
     return found
 
@@ -132,13 +141,15 @@ def gradcheck(
             v.grad = g
     numeric = numerical_grad(fn, values, eps=eps)
     bad = [
-        f"{_name(i, v)}: numeric {n!r}, analytic {a!r}"
+        f"{_name(i, v)}: numeric {_number(n)}, analytic {_number(a)}"
         for i, (v, a, n) in enumerate(zip(values, analytic, numeric))
         if not (_close(a, n, atol, rtol) or (math.isnan(a) and math.isnan(n)))
     ]
     if bad:
         rules = _wrong_rules(out, eps, atol, rtol)
-        blame = ("\nop(s) whose local gradient disagrees: " + "; ".join(rules)) if rules else ""
+        blame = (
+            ("\nop(s) whose local gradient disagrees:\n  " + "\n  ".join(rules)) if rules else ""
+        )
         raise GradcheckError("gradcheck failed:\n  " + "\n  ".join(bad) + blame)
     if order == 2:
         _check_second_order(fn, out, values, eps, atol, rtol)
@@ -158,7 +169,7 @@ def _check_second_order(
     numeric = _numerical_second(fn, values, eps)
     bad = [
         f"∂²/∂x_i∂x_j, {_name(i, values[i])} and {_name(j, values[j])}: "
-        f"numeric {n!r}, analytic {a!r}"
+        f"numeric {_number(n)}, analytic {_number(a)}"
         for i, (a_row, n_row) in enumerate(zip(analytic, numeric))
         for j, (a, n) in enumerate(zip(a_row, n_row))
         if not (_close(a, n, atol, rtol) or (math.isnan(a) and math.isnan(n)))
@@ -166,7 +177,7 @@ def _check_second_order(
     if bad:
         rules = _wrong_second_order_rules(out, eps, atol, rtol)
         blame = (
-            ("\nop(s) whose second-order rule (local= formula) disagrees: " + "; ".join(rules))
+            ("\nop(s) whose second-order rule (local= formula) disagrees:\n  " + "\n  ".join(rules))
             if rules
             else ""
         )
@@ -216,8 +227,8 @@ def _wrong_second_order_rules(root: Value, eps: float, atol: float, rtol: float)
         for i, term in enumerate(local_terms(rebuilt)):
             if not _close(float(term), stored[i], atol, rtol):
                 found.append(
-                    f"{node.op} at inputs {tuple(xs)}: its formula for the local gradient of "
-                    f"input {i} gives {float(term)!r}, its rule {stored[i]!r}"
+                    f"{node.op} at inputs {_numbers(xs)}: its formula for the local gradient "
+                    f"of input {i} gives {_number(float(term))}, its rule {_number(stored[i])}"
                 )
                 continue
             slopes = (
@@ -233,9 +244,10 @@ def _wrong_second_order_rules(root: Value, eps: float, atol: float, rtol: float)
                     continue  # the finite difference leaves the op's domain: no verdict
                 if not _close(slope, numeric, atol, rtol):
                     found.append(
-                        f"{node.op} at inputs {tuple(xs)}: the derivative of its local-gradient "
-                        f"formula for input {i} by input {j} is {slope!r}, the finite "
-                        f"difference of its rule's local gradient {numeric!r}"
+                        f"{node.op} at inputs {_numbers(xs)}: the derivative of its "
+                        f"local-gradient formula for input {i} by input {j} is "
+                        f"{_number(slope)},\n    the finite difference of its rule's local "
+                        f"gradient {_number(numeric)}"
                     )
     return found
 

@@ -36,10 +36,15 @@ class Perceptron(Neuron):
 
     def predict(self, x: Iterable[Any]) -> int:
         """The predicted class, 0 or 1, computed on floats (no graph)."""
+        return 1 if self.decision_function(x) > 0 else 0
+
+    def decision_function(self, x: Iterable[Any]) -> float:
+        """w·x + b on floats (no graph): positive on class 1's side of the line, its size
+        the distance times |w|. Plots read it to draw the boundary as a smooth line."""
         xs = [float(v) for v in x]
         if len(xs) != self.nin:
             raise ValueError(f"expected {self.nin} inputs, got {len(xs)}")
-        return 1 if self._score(xs, [w.data for w in self.w], self.b.data) > 0 else 0
+        return self._score(xs, [w.data for w in self.w], self.b.data)
 
     @staticmethod
     def _score(xs: list[float], w: list[float], b: float) -> float:

@@ -13,6 +13,7 @@ Accuracy needs no extra forward pass (see `History`); `predict` runs under `no_g
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,40 @@ def _progress_bar():
     else:
         from tqdm.auto import tqdm
     return tqdm
+
+
+class _LineProgress:
+    """Progress as one plain line every tenth of the epochs, for a log file or a pipe
+    (where tqdm's redrawn bar would pile up into one enormous line)."""
+
+    def __init__(self, epochs: int, stream) -> None:
+        self.epochs, self.stream = epochs, stream
+        self.every = max(1, epochs // 10)
+        self.epoch = 0
+
+    def __iter__(self):
+        for epoch in range(self.epochs):
+            self.epoch = epoch
+            yield epoch
+
+    def set_postfix(self, **numbers: str) -> None:
+        done = self.epoch + 1
+        if done % self.every == 0 or done == self.epochs:
+            shown = "  ".join(f"{k} {v}" for k, v in numbers.items())
+            print(f"fit: epoch {done}/{self.epochs}  {shown}", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(epochs: int, enabled: bool):
+    """A tqdm bar on a terminal or in Jupyter; plain lines when stderr is a file or a
+    pipe; nothing when disabled."""
+    stream = sys.stderr
+    in_kernel = "ipykernel" in sys.modules
+    if enabled and not in_kernel and not (hasattr(stream, "isatty") and stream.isatty()):
+        return _LineProgress(epochs, stream)
+    return _progress_bar()(range(epochs), desc="fit", disable=not enabled, leave=True)
 
 
 DEFAULT_L2 = 1e-4  # fit's and objective's weight of the L2 penalty l2·Σp²
@@ -176,7 +211,7 @@ def fit(
     size = n if batch_size is None else batch_size
     history = History()
 
-    bar = _progress_bar()(range(epochs), desc="fit", disable=not progress, leave=True)
+    bar = _progress(epochs, progress)
     for epoch in bar:
         if lr_end is not None and epochs > 1:
             optimizer.lr = lr_start + (lr_end - lr_start) * epoch / (epochs - 1)

@@ -280,3 +280,21 @@ def test_predict_reads_a_several_output_model_by_its_arg_max_whatever_the_loss()
     expected = [max(range(3), key=[s.data for s in model(x)].__getitem__) for x in X]
     assert predict(model, X).tolist() == expected
     assert predict(model, X, loss="cross_entropy").tolist() == expected
+
+
+def test_progress_to_a_file_is_a_plain_line_every_tenth_of_the_epochs(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import nn\n"
+        "X, y = nn.data.make_moons(20, noise=0.1, seed=0)\n"
+        "nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=20, lr=0.5)\n"
+    )
+    log = tmp_path / "log.txt"
+    with open(log, "w") as stderr:
+        subprocess.run([sys.executable, "-c", script], stderr=stderr, check=True, timeout=120)
+    lines = log.read_text().splitlines()
+    assert [line.split()[2] for line in lines] == [f"{k}/20" for k in range(2, 21, 2)]
+    assert all(line.startswith("fit: epoch ") and "loss " in line for line in lines)
+    assert "\r" not in log.read_text()

@@ -210,3 +210,48 @@ def test_margins_agree_with_the_loss_rows_class_rule_on_random_scores():
         for rule in (*LOSSES.values(), custom(None)):
             painted = _class_margins(scores, rule).argmax(axis=1).tolist()
             assert painted == [rule.predicted_class(list(row)) for row in scores], rule.name
+
+
+def test_a_perceptrons_boundary_is_its_line_not_a_staircase():
+    from nn import Perceptron
+
+    p = Perceptron(2)
+    p.w[0].data, p.w[1].data, p.b.data = 1.0, -2.0, 0.3  # the line x - 2y + 0.3 = 0
+    assert p.decision_function([1.0, 0.5]) == pytest.approx(0.3)
+    assert p.predict([1.0, 0.5]) == 1 and p.predict([0.0, 0.5]) == 0
+    X = np.array([[-1.0, -1.0], [1.0, 1.0], [1.0, -1.0], [-1.0, 1.0]])
+    y = [p.predict(x) for x in X]
+    ax = viz.plot_decision_boundary(p, X, y, resolution=40)
+    # the drawn boundary lies on the line: every vertex of the 0-level contour
+    # satisfies x - 2y + 0.3 = 0 to within the grid's interpolation (exact for a plane)
+    vertices = np.concatenate(
+        [
+            path.vertices
+            for c in ax.collections
+            for path in c.get_paths()
+            if len(path.vertices) and c.get_linewidth().size
+        ]
+    )
+    line = [v for v in vertices if abs(v[0] - 2 * v[1] + 0.3) < 1e-6]
+    assert len(line) > 10
+    matplotlib.pyplot.close("all")
+
+
+def test_test_points_are_drawn_hollow_and_must_come_in_pairs():
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+
+    def score(x):
+        return Value(x[0] - 0.5)
+
+    ax = viz.plot_decision_boundary(
+        score, X, [0, 1], X_test=[[0.2, 0.9], [0.8, 0.1]], y_test=[0, 1]
+    )
+    labels = [c.get_label() for c in ax.collections]
+    assert "class 0, test" in labels and "class 1, test" in labels
+    hollow = next(c for c in ax.collections if c.get_label() == "class 1, test")
+    assert tuple(hollow.get_facecolors()[0][:3]) == (1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="X_test and y_test together"):
+        viz.plot_decision_boundary(score, X, [0, 1], X_test=[[0.0, 0.0]])
+    with pytest.raises(ValueError, match="X_test of shape"):
+        viz.plot_decision_boundary(score, X, [0, 1], X_test=[[0.0, 0.0]], y_test=[0, 1])
+    matplotlib.pyplot.close("all")

@@ -33,7 +33,12 @@ def _pyplot():
 
 def class_scores(model: Any, points: Sequence[Sequence[float]]) -> list[list[float]]:
     """The model's output scores for each point, computed under ``no_grad`` (no graph):
-    one score per point for a one-output model, else one per class."""
+    one score per point for a one-output model, else one per class. A model with a
+    ``decision_function`` (a perceptron: w·x + b, whose sign is the class) is read by it,
+    so that a step output still gets a smooth boundary."""
+    decide = getattr(model, "decision_function", None)
+    if callable(decide):
+        return [[float(decide([float(c) for c in row]))] for row in points]
     rows = []
     with no_grad():
         for row in points:
@@ -85,7 +90,15 @@ def _tie(values) -> float:
 
 
 def plot_decision_boundary(
-    model: Any, X: Any, y: Any, ax: Any = None, *, resolution: int = 70, loss: Any = None
+    model: Any,
+    X: Any,
+    y: Any,
+    ax: Any = None,
+    *,
+    resolution: int = 70,
+    loss: Any = None,
+    X_test: Any = None,
+    y_test: Any = None,
 ):
     """Colour the plane by the model's predicted class and scatter the data on top.
 
@@ -94,7 +107,10 @@ def plot_decision_boundary(
     class: class 1 where score > 0 (hinge, perceptrons) or output > 0.5 (mse), else
     the arg-max. The scores are evaluated on a ``resolution`` × ``resolution`` grid
     under ``no_grad`` and each class's region is drawn as a contour of its winning
-    margin, so the boundary is smooth, not a staircase of grid cells. Returns the Axes.
+    margin, so the boundary is smooth, not a staircase of grid cells. ``X_test`` and
+    ``y_test`` (both or neither) are drawn as hollow points in their class's colour, so
+    a model that fits its training points but not the test points shows it. Returns the
+    Axes.
     """
     import numpy as np
 
@@ -105,6 +121,16 @@ def plot_decision_boundary(
     y = np.asarray(y).astype(int)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary needs X of shape (n, 2), got {X.shape}")
+    if (X_test is None) != (y_test is None):
+        raise ValueError("plot_decision_boundary: pass X_test and y_test together")
+    if X_test is not None:
+        X_test = np.asarray(X_test, dtype=float)
+        y_test = np.asarray(y_test).astype(int)
+        if X_test.ndim != 2 or X_test.shape[1] != 2 or len(X_test) != len(y_test):
+            raise ValueError(
+                f"plot_decision_boundary needs X_test of shape (n, 2) and n labels, got "
+                f"{X_test.shape} and {len(y_test)}"
+            )
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 0.25
@@ -114,7 +140,7 @@ def plot_decision_boundary(
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     margins = _class_margins(np.array(class_scores(model, grid)), _class_rule(loss))
-    k = max(margins.shape[1], int(y.max()) + 1)
+    k = max(margins.shape[1], int(y.max()) + 1, int(y_test.max()) + 1 if X_test is not None else 0)
     colours = [CLASS_COLOURS[c % len(CLASS_COLOURS)] for c in range(k)]
     for c in range(margins.shape[1]):
         field = margins[:, c].reshape(gx.shape)
@@ -132,6 +158,17 @@ def plot_decision_boundary(
             edgecolors="white",
             linewidths=0.6,
             label=f"class {c}",
+        )
+    for c in range(k) if X_test is not None else ():
+        mask = y_test == c
+        ax.scatter(
+            X_test[mask, 0],
+            X_test[mask, 1],
+            facecolors="white",
+            edgecolors=colours[c],
+            s=26,
+            linewidths=1.4,
+            label=f"class {c}, test",
         )
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])

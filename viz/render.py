@@ -11,6 +11,7 @@ raise GraphvizNotFound, and notebook display falls back to text.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,34 @@ def render(source: str, fmt: str = "svg", dpi: int | None = None) -> bytes:
     return done.stdout
 
 
+SCREEN_DPI = 96  # a browser's CSS pixels per inch: scale 1 = the SVG's size on screen
+
+
+def inline_svg(svg: str) -> str:
+    """SVG text fit for inlining in HTML: no XML prolog, DOCTYPE or comments."""
+    svg = re.sub(r"<\?xml.*?\?>", "", svg, flags=re.S)
+    svg = re.sub(r"<!DOCTYPE.*?>", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    return svg.strip()
+
+
+def _fitted(svg: str) -> str:
+    """The root <svg> styled to shrink to its container's width, keeping its shape."""
+    return re.sub(r"<svg\b", '<svg style="max-width:100%;height:auto"', svg, count=1)
+
+
+def _scaled(svg: str, scale: float) -> str:
+    """The SVG with its width and height (``1676pt``) multiplied by ``scale``."""
+
+    def times(m: re.Match[str]) -> str:
+        return f'{m[1]}="{float(m[2]) * scale:g}{m[3]}"'
+
+    head, sep, rest = svg.partition("<svg")
+    tag, end, body = rest.partition(">")
+    tag = re.sub(r'\b(width|height)="([0-9.]+)([a-z]*)"', times, tag)
+    return head + sep + tag + end + body
+
+
 class Graph:
     """A drawing: DOT text that renders to SVG/PNG and shows itself in Jupyter."""
 
@@ -82,27 +111,51 @@ class Graph:
         """The picture as PNG bytes, at ``dpi`` (144: sharp on a projector)."""
         return render(self.source, "png", dpi=dpi)
 
-    def encoded(self, path: str | os.PathLike[str]) -> bytes:
-        """The bytes of the file ``path`` names: .svg, .png or .dot by its suffix."""
+    def encoded(self, path: str | os.PathLike[str], scale: float | None = None) -> bytes:
+        """The bytes of the file ``path`` names: .svg, .png or .dot by its suffix, the
+        picture ``scale`` times its screen size (see ``save``)."""
         suffix = Path(path).suffix.lower()
+        if suffix not in (".dot", ".svg", ".png"):
+            raise ValueError(f"cannot save a graph as {Path(path).name!r}: use .svg, .png or .dot")
+        if scale is not None:
+            if (
+                isinstance(scale, bool)
+                or not isinstance(scale, (int, float))
+                or not (0 < scale <= 10)
+            ):
+                raise ValueError(f"scale must be a number in (0, 10], got {scale!r}")
+            if suffix == ".dot":
+                raise ValueError("scale is for pictures (.png, .svg); DOT text has no size")
         if suffix == ".dot":
             return self.source.encode("utf-8")
         if suffix == ".svg":
-            return self.svg().encode("utf-8")
-        if suffix == ".png":
-            return self.png()
-        raise ValueError(f"cannot save a graph as {Path(path).name!r}: use .svg, .png or .dot")
+            return (self.svg() if scale is None else _scaled(self.svg(), scale)).encode("utf-8")
+        return self.png() if scale is None else self.png(dpi=round(SCREEN_DPI * scale))
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write .svg, .png or .dot, chosen by the suffix; returns the path written."""
+    def save(self, path: str | os.PathLike[str], *, scale: float | None = None) -> Path:
+        """Write .svg, .png or .dot, chosen by the suffix; returns the path written.
+
+        ``scale`` sizes the picture against the screen (1: as a browser shows the SVG;
+        2: twice that, fonts large enough for a projector slide). By default a PNG is
+        1.5 times the screen size (144 dpi) and an SVG its natural size."""
         path = Path(path)
-        write_atomic(path, self.encoded(path))
+        write_atomic(path, self.encoded(path, scale))
         return path
 
+    def html(self) -> str:
+        """The SVG for a page: scaled down to the width it is shown in, never wider,
+        and never up (a small graph keeps its natural size)."""
+        return (
+            '<div class="chainrule-graph" style="max-width:100%;overflow-x:auto">'
+            + _fitted(inline_svg(self.svg()))
+            + "</div>"
+        )
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        """Jupyter display: SVG when a renderer exists, else the DOT text; never raises."""
+        """Jupyter display: the SVG, fitted to the cell's width (HTML) and as it is, when
+        a renderer exists; else the DOT text. Never raises."""
         try:
-            return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+            return {"text/html": self.html(), "image/svg+xml": self.svg(), "text/plain": repr(self)}
         except Exception as e:  # noqa: BLE001 - display must not fail
             return {"text/plain": f"{repr(self)}\n({e})\n{self.source}"}
 

@@ -19,7 +19,6 @@ import hashlib
 import html
 import json
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
@@ -32,7 +31,7 @@ from .appearance import fmt, glyph, root_name, shown_name
 from .dot import drawn_nodes, write_dot
 from .notation import partial
 from .picture import Edge, Frame, Options, check_max_nodes
-from .render import Graph
+from .render import Graph, inline_svg
 from .words import words
 
 MAX_FRAMES_NODES = 300
@@ -135,27 +134,43 @@ def animate(root: Value, **opts) -> Player:
     options = Options(**{k: v for k, v in opts.items() if k not in ("by", "max_nodes")})
     lang = options.lang
     title = words(lang)["player_title"].format(root=root_name(root, options))
-    return Player(svgs, title=title, lang=lang)
-
-
-def inline_svg(svg: str) -> str:
-    """SVG text fit for inlining in HTML: no XML prolog, DOCTYPE or comments."""
-    svg = re.sub(r"<\?xml.*?\?>", "", svg, flags=re.S)
-    svg = re.sub(r"<!DOCTYPE.*?>", "", svg, flags=re.S)
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-    return svg.strip()
+    return Player(svgs, title=title, lang=lang, graphs=frames)
 
 
 class Player:
     """Frames of SVG in one HTML page that steps through them; shows itself in Jupyter."""
 
     def __init__(
-        self, svgs: list[str], title: str = "backward, step by step", lang: str = "en"
+        self,
+        svgs: list[str],
+        title: str = "backward, step by step",
+        lang: str = "en",
+        graphs: list[Graph] | None = None,
     ) -> None:
         self.frames = [inline_svg(s) for s in svgs]
         self.title = title
         self.lang = lang
         words(lang)  # an unknown language is refused here
+        if graphs is not None and len(graphs) != len(svgs):
+            raise ValueError(f"{len(svgs)} frames but {len(graphs)} graphs")
+        self.graphs = graphs  # the frames' drawings, for save_frames
+
+    def save_frames(self, folder: str | os.PathLike[str], *, scale: float = 2) -> list[Path]:
+        """Each frame as a PNG, ``step-00.png``, ``step-01.png``, ... in ``folder``
+        (created if missing), ``scale`` times the screen size (2: fonts for a projector
+        slide). Needs the frames' drawings, which ``viz.animate`` keeps."""
+        if self.graphs is None:
+            raise ValueError(
+                "this Player holds SVG text only; make it with viz.animate(root) to save "
+                "its frames as PNG"
+            )
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        width = max(2, len(str(len(self.graphs) - 1)))
+        return [
+            graph.save(folder / f"step-{k:0{width}d}.png", scale=scale)
+            for k, graph in enumerate(self.graphs)
+        ]
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -172,6 +187,9 @@ class Player:
             next=said["player_next"],
             step=said["player_step"],
             hint=said["player_hint"],
+            zoom_in=said["player_zoom_in"],
+            zoom_out=said["player_zoom_out"],
+            fit=said["player_fit"],
             frames="\n".join(
                 f'<div class="frame" data-k="{k}"{"" if k == 0 else " hidden"}>{svg}</div>'
                 for k, svg in enumerate(self.frames)
@@ -213,7 +231,10 @@ _STYLE = """
 #__PID__ input[type=range] { flex: 1; max-width: 480px; }
 #__PID__ .count { font-size: 15px; min-width: 7em; }
 #__PID__ .hint { font-size: 12px; color: #6b7280; }
-#__PID__ .frame svg { width: 100%; max-width: 1400px; height: auto; max-height: 85vh; }
+#__PID__ .view { overflow: auto; max-height: 85vh; cursor: grab; }
+#__PID__ .view.dragging { cursor: grabbing; user-select: none; }
+#__PID__ .frame svg { max-width: 100%; height: auto; }
+#__PID__ .zoom { font-size: 13px; min-width: 3.5em; color: #374151; }
 """
 
 _BODY = """<div id="{pid}" class="chainrule-player" tabindex="0">
@@ -222,9 +243,15 @@ _BODY = """<div id="{pid}" class="chainrule-player" tabindex="0">
 <button class="next" title="{next}">&#9654;</button>
 <input class="slider" type="range" min="0" max="{last}" value="0" step="1">
 <span class="count">{step} 0 / {last}</span>
+<button class="out" title="{zoom_out}">&#8722;</button>
+<button class="fit" title="{fit}">&#8596;</button>
+<button class="in" title="{zoom_in}">+</button>
+<span class="zoom">100%</span>
 <span class="hint">{hint}</span>
 </div>
+<div class="view">
 {frames}
+</div>
 </div>"""
 
 _SCRIPT = """
@@ -234,13 +261,46 @@ _SCRIPT = """
   var last = frames.length - 1, useHash = __HASH__, k = 0;
   var slider = root.querySelector(".slider"), count = root.querySelector(".count");
   var prev = root.querySelector(".prev"), next = root.querySelector(".next");
+  var view = root.querySelector(".view"), zoomText = root.querySelector(".zoom");
+  var zoom = 1;  // times the fitted size: 1 = as wide as the page allows, never enlarged
+  function natural(svg) {  // the picture's own width in CSS px (Graphviz writes pt)
+    var w = svg.getAttribute("width") || "", n = parseFloat(w);
+    return /pt$/.test(w) ? n * 4 / 3 : n;
+  }
+  function layout() {
+    var svg = frames[k] && frames[k].querySelector("svg");
+    if (!svg) { return; }
+    var own = natural(svg), room = view.clientWidth - 4;
+    var fit = own > 0 && room > 0 ? Math.min(1, room / own) : 1;
+    if (own > 0) { svg.style.maxWidth = "none"; svg.style.width = (own * fit * zoom) + "px"; }
+    zoomText.textContent = Math.round(fit * zoom * 100) + "%";
+  }
+  function setZoom(z) { zoom = Math.max(0.25, Math.min(8, z)); layout(); }
   function show(j) {
     k = Math.max(0, Math.min(last, j));
     for (var i = 0; i <= last; i++) { frames[i].hidden = (i !== k); }
     slider.value = k; count.textContent = __STEP__ + " " + k + " / " + last;
     prev.disabled = (k === 0); next.disabled = (k === last);
+    layout();
     if (useHash && location.hash !== "#" + k) { history.replaceState(null, "", "#" + k); }
   }
+  root.querySelector(".in").onclick = function () { setZoom(zoom * 1.25); };
+  root.querySelector(".out").onclick = function () { setZoom(zoom / 1.25); };
+  root.querySelector(".fit").onclick = function () { setZoom(1); };
+  var drag = null;  // pan: drag the picture, the view scrolls under it
+  view.addEventListener("mousedown", function (e) {
+    drag = {x: e.clientX, y: e.clientY, left: view.scrollLeft, top: view.scrollTop};
+    view.classList.add("dragging");
+  });
+  window.addEventListener("mousemove", function (e) {
+    if (!drag) { return; }
+    view.scrollLeft = drag.left - (e.clientX - drag.x);
+    view.scrollTop = drag.top - (e.clientY - drag.y);
+  });
+  window.addEventListener("mouseup", function () {
+    drag = null; view.classList.remove("dragging");
+  });
+  window.addEventListener("resize", layout);
   function fromHash() {
     var m = /^#(\\d+)$/.exec(location.hash);
     return m ? parseInt(m[1], 10) : 0;
@@ -252,6 +312,8 @@ _SCRIPT = """
     if (e.key === "ArrowLeft") { show(k - 1); e.preventDefault(); }
     else if (e.key === "ArrowRight") { show(k + 1); e.preventDefault(); }
     else if (e.key === "Home") { show(0); } else if (e.key === "End") { show(last); }
+    else if (e.key === "+" || e.key === "=") { setZoom(zoom * 1.25); }
+    else if (e.key === "-") { setZoom(zoom / 1.25); } else if (e.key === "0") { setZoom(1); }
   };
   if (useHash) {
     document.addEventListener("keydown", keys);
