@@ -68,7 +68,7 @@ def everything_shown(lang: str) -> str:
     f = q * z
     f.label = "f"
     f.backward()
-    shown = [viz.to_dot(f, lang=lang)]
+    shown = [viz.to_dot(f, lang=lang), viz.to_dot(f, lang=lang, contrib=False)]
     shown += [g.source for g in viz.backward_steps(x * y + z, lang=lang)]  # an unnamed node
     shown += [g.source for g in viz.backward_steps(f, by="edge", lang=lang)]
     m = ag.max([x, y]).relu()

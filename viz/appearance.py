@@ -250,7 +250,8 @@ def caption(root: Value, opts: Options, frame: Frame, gates: Iterable[Value] = (
     if opts.legend:
         muted = f'<font point-size="11" color="{MUTED}">'
         said = words(opts.lang)
-        legend = [said["legend_grad"].format(root=root_name(root, opts)), said["legend_edge"]]
+        edge = said["legend_edge"] if opts.contrib else said["legend_edge_local"]
+        legend = [said["legend_grad"].format(root=root_name(root, opts)), edge]
         legend += gate_patterns(gates, said)
         lines.extend(f"{muted}{html.escape(line)}</font>" for line in legend)
     # each line ends in a left-aligned break, so the lines start flush left

@@ -154,7 +154,7 @@ def plot_decision_boundary(
             X[mask, 0],
             X[mask, 1],
             c=colours[c],
-            s=22,
+            s=22 if X_test is None else 34,
             edgecolors="white",
             linewidths=0.6,
             label=f"class {c}",

@@ -20,6 +20,7 @@ WORDS: dict[str, dict[str, str]] = {
         "grad": "grad",
         "legend_grad": "grad = ∂{root}/∂node, the upstream gradient",
         "legend_edge": "edge: local gradient, then upstream × local = what flows back",
+        "legend_edge_local": "edge: the local gradient ∂out/∂in",
         "local": "local",
         "upstream": "upstream",
         "seed_title": "step 0 of {n}: seed ∂{root}/∂{root} = 1, then go backwards",
@@ -52,6 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
             "ребро: локальный градиент, затем правило цепи: восходящий × локальный = "
             "что уходит назад"
         ),
+        "legend_edge_local": "ребро: локальный градиент ∂выход/∂вход",
         "local": "локальный",
         "upstream": "восходящий",
         "seed_title": "шаг 0 из {n}: начальный градиент ∂{root}/∂{root} = 1, дальше назад",

@@ -10,20 +10,28 @@ import nbformat
 import pytest
 from runner import NOTEBOOKS, execute
 
-LESSONS = [
-    "01_backprop.ipynb",
-    "02_perceptron.ipynb",
-    "03_linear_classifier.ipynb",
-    "04_activations.ipynb",
-    "05_change_of_space.ipynb",
-    "06_mlp.ipynb",
-    "07_numpy_to_values.ipynb",
-    "08_curvature.ipynb",
-]
+HERE = Path(__file__).resolve().parent
+LESSONS = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 
 
-def test_every_lesson_is_listed_opens_with_what_it_teaches_and_ends_in_an_exercise():
-    assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == LESSONS
+def test_every_lesson_has_its_test_and_every_test_its_lesson():
+    tested = sorted(
+        p.name[len("test_") : -len(".py")] + ".ipynb" for p in HERE.glob("test_[0-9]*.py")
+    )
+    assert LESSONS == tested
+    assert LESSONS[:8] == [
+        "01_backprop.ipynb",
+        "02_perceptron.ipynb",
+        "03_linear_classifier.ipynb",
+        "04_activations.ipynb",
+        "05_change_of_space.ipynb",
+        "06_mlp.ipynb",
+        "07_numpy_to_values.ipynb",
+        "08_curvature.ipynb",
+    ]
+
+
+def test_every_lesson_opens_with_what_it_teaches_and_ends_in_an_exercise():
     for name in LESSONS:
         nb = nbformat.read(NOTEBOOKS / name, as_version=4)
         nbformat.validate(nb)
