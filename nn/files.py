@@ -8,15 +8,36 @@ The target is checked before the temporary file is made, so a bad path fails wit
 error about the user's path (never about the hidden temporary file): the usual
 ``IsADirectoryError``, ``FileNotFoundError``, ``NotADirectoryError`` or
 ``PermissionError``, with ``filename`` the path given and ``strerror`` the reason.
+
+What is there already is respected, as ``open(path, "w")`` respects it:
+
+- a symlink is followed (as ``open()`` and ``torch.save`` do): the file it points to
+  is replaced, atomically, by a temporary file in *that* file's folder; the link stays;
+- an existing file keeps its permission bits (a private 0600 model stays private) and,
+  when running as root, its owner and group;
+- a file ``open(path, "w")`` could not write (read-only for this user) -> PermissionError;
+- a target that is not a regular file (a FIFO, a device such as ``/dev/null``, a
+  socket) is refused with an OSError saying what it is, never renamed over;
+- a file with more than one hard link is refused (OSError naming the count): renaming
+  over it would silently cut it off from its other names, and writing into it in place
+  would not be atomic. Save to a new name, or remove the other links first.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from os import PathLike
 from pathlib import Path
+
+_KINDS = (  # what a non-regular target is, in words
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def _umask() -> int:
@@ -30,14 +51,53 @@ def _refuse(code: int, reason: str, path: str | PathLike[str]) -> OSError:
     return OSError(code, reason, os.fspath(path))
 
 
+def resolved(path: str | PathLike[str]) -> Path:
+    """The file a write to ``path`` lands in: ``path`` with its symlinks followed (a
+    dangling link names the file ``open()`` would create)."""
+    p = Path(path)
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
+
+
+def _existing(target: Path, path: str | PathLike[str]) -> os.stat_result | None:
+    """The target's stat (None when it does not exist yet), else the OSError naming ``path``."""
+    try:
+        return os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):  # check_folder says which folder
+        return None
+    except OSError as err:  # a symlink loop, a folder on the way that cannot be searched
+        raise _refuse(err.errno or errno.EIO, err.strerror or str(err), path) from None
+
+
 def check_target(path: str | PathLike[str]) -> None:
     """Raise the OSError a write to ``path`` would meet, naming ``path`` and the reason.
 
-    A directory -> IsADirectoryError; then the folder, as ``check_folder``.
+    Symlinks are followed. A directory -> IsADirectoryError; a FIFO, device or socket ->
+    OSError; a file this user may not write -> PermissionError; a file with several hard
+    links -> OSError; then the target's folder, as ``check_folder``.
     """
-    if Path(path).is_dir():
-        raise _refuse(errno.EISDIR, "is a directory, not a file", path)
-    check_folder(Path(path).parent, path)
+    target = resolved(path)
+    st = _existing(target, path)
+    if st is not None:
+        mode = st.st_mode
+        if stat.S_ISDIR(mode):
+            raise _refuse(errno.EISDIR, "is a directory, not a file", path)
+        if not stat.S_ISREG(mode):
+            kind = next((words for test, words in _KINDS if test(mode)), "not a file")
+            raise _refuse(
+                errno.EINVAL, f"is {kind}, not a regular file; refusing to replace it", path
+            )
+        if not os.access(target, os.W_OK):
+            raise _refuse(
+                errno.EACCES, f"the file is read-only (mode {stat.S_IMODE(mode):04o})", path
+            )
+        if st.st_nlink > 1:
+            raise _refuse(
+                errno.EMLINK,
+                f"the file has {st.st_nlink} hard links; replacing it would cut it off from "
+                "the others (save to another name, or remove the other links)",
+                path,
+            )
+    check_folder(target.parent, path)
 
 
 def check_folder(folder: str | PathLike[str], path: str | PathLike[str]) -> None:
@@ -56,16 +116,29 @@ def check_folder(folder: str | PathLike[str], path: str | PathLike[str]) -> None
         raise _refuse(errno.EACCES, f"folder {str(folder)!r} is not writable", path)
 
 
+def _keep_owner_and_mode(tmp: str, old: os.stat_result | None) -> None:
+    """Give the temp file the old file's mode (and, as root, owner), else open()'s mode."""
+    if old is None:
+        os.chmod(tmp, 0o666 & ~_umask())
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.chown(tmp, old.st_uid, old.st_gid)  # before chmod: chown clears set-id bits
+    os.chmod(tmp, stat.S_IMODE(old.st_mode))
+
+
 def write_atomic(path: str | PathLike[str], data: bytes | str) -> None:
     """Write ``data`` (bytes, or text as UTF-8) to ``path`` via a temp file and a rename.
 
-    The file gets the permissions a plain ``open(path, "w")`` would give (0666 less the
-    umask), not the private 0600 of a temporary file. A path that cannot be written
-    raises the usual OSError subclass naming ``path`` (see ``check_target``).
+    A new file gets the permissions a plain ``open(path, "w")`` would give (0666 less
+    the umask), not the private 0600 of a temporary file; an existing one keeps its own
+    (and, as root, its owner). A symlink is followed and the file it names replaced. A
+    path that cannot be written raises the usual OSError subclass naming ``path`` (see
+    ``check_target``).
     """
-    target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     check_target(path)
+    target = resolved(path)
+    old = _existing(target, path)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:  # changed since the check, or e.g. a read-only file system
@@ -75,7 +148,7 @@ def write_atomic(path: str | PathLike[str], data: bytes | str) -> None:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        _keep_owner_and_mode(tmp, old)
         os.replace(tmp, target)
     except BaseException as err:
         try:
