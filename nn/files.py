@@ -1,4 +1,5 @@
-"""Writing files whole or not at all: a temporary file beside the target, then a rename.
+"""Writing files whole or not at all (a temporary file beside the target, then a rename),
+and reading them bounded (``read_bounded``: a regular file under a size limit, or nothing).
 
 Everything chainrule writes (model files here; drawings, players and the command line's
 outputs in ``viz``) goes through ``write_atomic``, so an interrupted write never leaves
@@ -82,9 +83,8 @@ def check_target(path: str | PathLike[str]) -> None:
         if stat.S_ISDIR(mode):
             raise _refuse(errno.EISDIR, "is a directory, not a file", path)
         if not stat.S_ISREG(mode):
-            kind = next((words for test, words in _KINDS if test(mode)), "not a file")
             raise _refuse(
-                errno.EINVAL, f"is {kind}, not a regular file; refusing to replace it", path
+                errno.EINVAL, f"is {_kind(mode)}, not a regular file; refusing to replace it", path
             )
         if not os.access(target, os.W_OK):
             raise _refuse(
@@ -159,3 +159,55 @@ def write_atomic(path: str | PathLike[str], data: bytes | str) -> None:
             # e.g. the target became a directory after the check: name it, not the temp file
             raise _refuse(err.errno or errno.EIO, err.strerror or str(err), path) from None
         raise
+
+
+def _kind(mode: int) -> str:
+    return next((words for test, words in _KINDS if test(mode)), "not a file")
+
+
+def read_bounded(path: str | PathLike[str], limit: int, what: str = "file") -> bytes:
+    """The bytes of the regular file ``path``, refused (ValueError, one line) unless it
+    is one and holds at most ``limit`` bytes; ``what`` names it in the message.
+
+    Nothing unbounded is read: a FIFO (which would block until someone writes), a device
+    (``/dev/zero`` never ends) or a directory is refused from its stat, before it is
+    opened; a file over the limit is refused from its size, before it is read (and one
+    that grows past the limit while it is read, after ``limit + 1`` bytes). A missing or
+    unreadable file raises the usual OSError.
+    """
+    st = os.stat(path)
+    _check_readable(st, path, limit, what)
+    # O_NONBLOCK: if a FIFO was swapped in after the stat, opening it does not wait
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        _check_readable(os.fstat(f.fileno()), path, limit, what)
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        _check_readable(None, path, limit, what, size=len(data))
+    return data
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 2**20:g} MB" if n % 2**20 == 0 else f"{n:,} bytes"
+
+
+def _check_readable(
+    st: os.stat_result | None,
+    path: str | PathLike[str],
+    limit: int,
+    what: str,
+    size: int | None = None,
+) -> None:
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise ValueError(f"{os.fspath(path)}: is a directory, not a {what}")
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError(
+                f"{os.fspath(path)}: is {_kind(st.st_mode)}, not a regular file (a {what})"
+            )
+        size = st.st_size
+    if size is not None and size > limit:
+        raise ValueError(
+            f"{os.fspath(path)}: {_megabytes(size)} is too large for a {what} "
+            f"(at most {_megabytes(limit)})"
+        )

@@ -17,7 +17,12 @@ version, a known class, every config value's type and range, the parameter count
 (the class's ``count_parameters(config)``, checked before building, so a hand-edited
 size cannot allocate a huge model), the exact set of names, and every value a finite
 real number (JSON's non-standard NaN and Infinity are refused; `save` refuses a model
-holding them). Any fault -> ValueError naming it; nothing is half-loaded.
+holding them), and no key twice in one object (a parameter listed twice, two
+``"class"`` keys: refused, never last-one-wins). Before any of that, the file must be
+a regular file of at most ``MAX_FILE_BYTES`` (64 MB; the largest model ``chainrule
+train`` makes, MLP 2-1024-1024-1, is about 25 MB), checked from its size before it is
+read (``nn.files.read_bounded``), and JSON nested deeper than Python can parse is
+refused too. Any fault -> ValueError naming it, on one line; nothing is half-loaded.
 """
 
 from __future__ import annotations
@@ -31,12 +36,13 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from .activations import ACTIVATIONS, activation_name, name_for_saving
-from .files import write_atomic
+from .files import read_bounded, write_atomic
 from .validate import check_positive_int, check_sizes, shown
 
 FORMAT = "chainrule.model"
 VERSION = 1
 _KEYS = ("format", "version", "class", "config", "parameters")
+MAX_FILE_BYTES = 64 * 2**20  # a model file (and the history.json beside it) at most
 
 
 def _as_is(value: Any) -> Any:
@@ -137,21 +143,43 @@ def save(model: Model, path: str | PathLike[str]) -> None:
 def load(path: str | PathLike[str]) -> Model:
     """Rebuild the model saved at `path`; a corrupt or mismatched file -> ValueError.
 
-    A missing or unreadable file raises the usual OSError.
+    A missing or unreadable file raises the usual OSError; anything else that is wrong
+    with it (not a regular file, too large, not JSON, duplicate keys) a ValueError.
     """
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ValueError(f"{path}: not a model file (not UTF-8 text: {err})") from None
-    try:
-        doc = json.loads(text, parse_constant=_refuse_constant)
-    except ValueError as err:  # JSONDecodeError, or NaN / Infinity refused
-        raise ValueError(f"{path}: not a model file (invalid JSON: {err})") from None
+    doc = read_json(path, "model file")
     try:
         return from_document(doc)
     except ValueError as err:
         raise ValueError(f"{path}: {err}") from None
+
+
+def read_json(path: str | PathLike[str], what: str = "JSON file") -> Any:
+    """The JSON document in the file ``path``, read as strictly as a model file: a
+    regular file of at most MAX_FILE_BYTES, UTF-8, standard JSON (no NaN or Infinity),
+    no key twice in an object, nesting Python can parse. Any fault -> ValueError naming
+    ``path`` on one line; a missing or unreadable file -> the usual OSError."""
+    raw = read_bounded(path, MAX_FILE_BYTES, what)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not a {what} (not UTF-8 text: {err})") from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique)
+    except RecursionError:
+        raise ValueError(f"{path}: not a {what} (JSON nested too deeply)") from None
+    except ValueError as err:  # JSONDecodeError, NaN / Infinity, a duplicate key
+        raise ValueError(f"{path}: not a {what} (invalid JSON: {err})") from None
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's pairs as a dict, refusing a key given twice (JSON allows it; Python's
+    json keeps the last, which would hide a hand-edit)."""
+    doc = dict(pairs)
+    if len(doc) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"duplicate key {shown(twice, 80)}")
+    return doc
 
 
 def from_document(doc: Any) -> Model:

@@ -414,3 +414,73 @@ def test_every_savable_class_has_an_example_above():
     from nn import serialize
 
     assert set(serialize.SAVABLE) == set(EXAMPLES)
+
+
+# -- issue 16, item 2: load reads nothing unbounded, and refuses duplicate keys ----------
+
+
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path):
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="not a regular file"):
+        nn.load(fifo)  # would block forever reading a pipe no one writes
+
+
+def test_a_device_is_refused_before_reading_anything():
+    with pytest.raises(ValueError, match="character device.*not a regular file"):
+        nn.load("/dev/zero")  # would allocate until memory runs out
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from nn import serialize
+
+    path = tmp_path / "big.json"
+    with open(path, "wb") as f:
+        f.truncate(serialize.MAX_FILE_BYTES + 1)  # sparse: no disk, no time
+    opened = []
+    monkeypatch.setattr(os, "open", lambda *a, **k: opened.append(a))
+    with pytest.raises(ValueError, match=r"67,108,865 bytes is too large for a model file \(at most 64 MB\)") as err:
+        nn.load(path)
+    assert opened == [] and str(path) in str(err.value)
+    assert len(str(err.value).splitlines()) == 1
+
+
+def test_the_size_limit_holds_the_largest_model_train_can_make():
+    from nn import serialize
+    from viz.cli.arguments import MAX_LAYER_SIZE
+
+    n = MAX_LAYER_SIZE
+    params = 2 * n + n + n * n + n + n + 1  # MLP 2-n-n-1
+    longest = len(f' "layers.1.neurons.{n - 1}.w.{n - 1}": -0.12345678901234567,\n')
+    assert params * longest < serialize.MAX_FILE_BYTES
+
+
+def test_json_nested_very_deep_is_one_value_error_not_recursion_error(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match="nested too deeply") as err:
+        nn.load(path)
+    assert len(str(err.value).splitlines()) == 1 and str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ('{"format": "chainrule.model", "version": 1, "class": "MLP", "class": "Neuron"}', "class"),
+        ('{"parameters": {"w.0": 1.0, "w.0": 2.0}}', "w.0"),
+    ],
+    ids=["two class keys", "a parameter twice"],
+)
+def test_duplicate_keys_are_refused_not_last_one_wins(tmp_path, text, key):
+    path = tmp_path / "dup.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=f"duplicate key {key!r}"):
+        nn.load(path)
+
+
+def test_a_saved_model_with_a_parameter_listed_twice_is_refused(tmp_path):
+    path = saved(tmp_path, Neuron(2, seed=0))
+    text = path.read_text().replace('"w.0":', '"w.1": 5.0,\n "w.0":', 1)
+    path.write_text(text)
+    with pytest.raises(ValueError, match="duplicate key 'w.1'"):
+        nn.load(path)

@@ -22,6 +22,7 @@ from typing import Any
 import nn
 from autograd import no_grad
 from nn.losses import LOSSES, default_loss, fitting
+from nn.serialize import read_json
 from nn.train import DEFAULT_L2
 
 from . import arguments, outputs
@@ -242,8 +243,8 @@ def run_train(args: argparse.Namespace) -> int:
 
 def _loss_beside(model_path: Path) -> str | None:
     """The loss a model was trained with, from the history.json `train` wrote beside it."""
-    try:
-        record = json.loads((model_path.parent / "history.json").read_text(encoding="utf-8"))
+    try:  # read as strictly as the model (a FIFO, a huge or deeply nested file: refused)
+        record = read_json(model_path.parent / "history.json", "history file")
         loss = record.get("loss_function")
     except (OSError, ValueError, AttributeError):
         return None
@@ -271,6 +272,14 @@ def run_predict(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise Refused(one_line(e)) from None
     scores = nn.train.scores(out)
+    bad = next((s for s in scores if not math.isfinite(s)), None)
+    if bad is not None:  # as graph refuses a NaN or inf: no class can be read from it
+        at = ", ".join(f"{x:g}" for x in args.inputs)
+        what = "output" if len(scores) == 1 else "a score"
+        raise Refused(
+            f"the model's {what} is {bad:g} at {at}: not finite (inputs this large "
+            "overflow the model's arithmetic)"
+        )
     why = None if args.loss is None else _misfit_hint(args.loss, len(scores))
     if why is not None:
         raise Refused(f"--loss {args.loss}: {why}")
