@@ -32,7 +32,6 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from os import PathLike
-from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from .activations import ACTIVATIONS, activation_name, name_for_saving

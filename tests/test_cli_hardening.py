@@ -47,9 +47,7 @@ def test_predict_refuses_a_model_file_it_must_not_read_whole(tmp_path, capsys, m
 
 
 @pytest.mark.parametrize("history", ["deep", "fifo", "dir"])
-def test_predict_ignores_a_history_json_beside_it_that_cannot_be_read(
-    model_path, capsys, history
-):
+def test_predict_ignores_a_history_json_beside_it_that_cannot_be_read(model_path, capsys, history):
     beside = model_path.parent / "history.json"
     if history == "deep":
         beside.write_text('{"loss_function": ' + "[" * 100_000 + "]" * 100_000 + "}")

@@ -439,7 +439,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
         f.truncate(serialize.MAX_FILE_BYTES + 1)  # sparse: no disk, no time
     opened = []
     monkeypatch.setattr(os, "open", lambda *a, **k: opened.append(a))
-    with pytest.raises(ValueError, match=r"67,108,865 bytes is too large for a model file \(at most 64 MB\)") as err:
+    too_large = r"67,108,865 bytes is too large for a model file \(at most 64 MB\)"
+    with pytest.raises(ValueError, match=too_large) as err:
         nn.load(path)
     assert opened == [] and str(path) in str(err.value)
     assert len(str(err.value).splitlines()) == 1
