@@ -62,12 +62,15 @@ def test_demo_writes_the_lecture_graph_its_steps_and_a_moons_model_in_under_a_mi
 def test_demo_defaults_to_its_own_folder_and_overwrites_its_own_files(tmp_path, chainrule):
     assert chainrule("demo", "--epochs", "2", cwd=tmp_path).returncode == 0
     folder = tmp_path / "chainrule-demo"
-    (folder / "notes.txt").write_text("mine")
     before = (folder / "moons.json").stat().st_mtime_ns
     time.sleep(0.01)
     done = chainrule("demo", "--epochs", "2", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (folder / "moons.json").stat().st_mtime_ns > before
+    (folder / "notes.txt").write_text("mine")  # someone else's file: refused, then forced
+    done = chainrule("demo", "--epochs", "2", cwd=tmp_path)
+    assert done.returncode == 2 and "notes.txt" in done.stderr and "--force" in done.stderr
+    assert chainrule("demo", "--epochs", "2", "--force", cwd=tmp_path).returncode == 0
     assert (folder / "notes.txt").read_text() == "mine"
 
 

@@ -75,3 +75,58 @@ def test_predict_refuses_a_non_finite_output(tmp_path, capsys, sizes, weights, s
     captured = capsys.readouterr()
     assert captured.out == ""
     assert one_line(captured.err, f"output is {shown}", "not finite", "1e+308, 1e+308")
+
+
+# -- item 3: demo refuses a folder holding other files; every target checked first -------
+
+
+@pytest.fixture
+def no_renderer(monkeypatch):
+    import viz.render
+
+    monkeypatch.setattr(viz.render, "find_renderer", lambda: None)
+
+
+def test_demo_refuses_a_folder_holding_other_files_unless_forced(tmp_path, capsys, no_renderer):
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "moons.json").write_text("my own model")
+    assert cli.main(["demo", "--out", str(tmp_path), "--epochs", "1"]) == 2
+    captured = capsys.readouterr()
+    assert one_line(captured.err, str(tmp_path), "notes.txt", "--force") and captured.out == ""
+    assert (tmp_path / "moons.json").read_text() == "my own model"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moons.json", "notes.txt"]
+    assert cli.main(["demo", "--out", str(tmp_path), "--epochs", "1", "--force"]) == 0
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert isinstance(nn.load(tmp_path / "moons.json"), nn.MLP)
+
+
+def test_demo_into_the_working_folder_is_refused_when_it_holds_anything_else(
+    tmp_path, monkeypatch, capsys, no_renderer
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "thesis.tex").write_text("years of work")
+    assert cli.main(["demo", "--out", ".", "--epochs", "1"]) == 2
+    assert one_line(capsys.readouterr().err, "thesis.tex", "--force")
+    assert [p.name for p in tmp_path.iterdir()] == ["thesis.tex"]
+
+
+def test_demo_overwrites_a_folder_holding_only_its_own_files(tmp_path, capsys, no_renderer):
+    assert cli.main(["demo", "--out", str(tmp_path), "--epochs", "1"]) == 0
+    assert cli.main(["demo", "--out", str(tmp_path), "--epochs", "1"]) == 0
+
+
+def test_demo_checks_every_target_before_writing_any(tmp_path, capsys, no_renderer):
+    (tmp_path / "moons.json").mkdir()  # one of the demo's own names, but a folder
+    assert cli.main(["demo", "--out", str(tmp_path), "--epochs", "1"]) == 2
+    captured = capsys.readouterr()
+    assert one_line(captured.err, "moons.json", "directory") and captured.out == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["moons.json"]
+
+
+def test_train_force_checks_every_target_before_training_or_writing(tmp_path, capsys):
+    (tmp_path / "model.json").write_text("the old model")
+    (tmp_path / "history.json").mkdir()
+    assert cli.main(["train", "--out", str(tmp_path), "--epochs", "1", "--force"]) == 2
+    captured = capsys.readouterr()
+    assert one_line(captured.err, "history.json", "directory") and captured.out == ""
+    assert (tmp_path / "model.json").read_text() == "the old model"

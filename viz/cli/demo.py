@@ -1,6 +1,10 @@
 """``chainrule demo``: the lecture's graph, its backward steps, and a moons MLP.
 
-chainrule demo [--out DIR] [--epochs N]
+chainrule demo [--out DIR] [--epochs N] [--force]
+
+A DIR holding only the demo's own files (a demo run before) is written over; any other
+content is refused (exit 2) unless --force, and every file is checked before any is
+written.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from .table import gradient_table
 from .train import save_boundary, train
 
 DEMO_DIR = "chainrule-demo"
+DEMO_FILES = ("f.svg", "steps.html", "f.dot", "moons.json", "moons.png")  # all it may write
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=DEMO_DIR, help=f"folder to write into (default {DEMO_DIR})")
     p.add_argument(
         "--epochs", type=arguments.count, default=100, help="training epochs (default 100)"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder holding other files (default: only the demo's own "
+        "files are overwritten)",
     )
     p.set_defaults(run=run)
 
@@ -53,7 +64,7 @@ def _as_typed(path: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    outputs.check_out_dir(out)
+    outputs.check_out_dir(out, DEMO_FILES, force=args.force, own=True)
     outputs.make_folder(out)
     written = []
     f, inputs = lecture_graph()

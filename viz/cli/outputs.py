@@ -11,6 +11,7 @@ and an OSError that still happens (the folder changed since, the disk is full) b
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,15 +71,32 @@ def check_output_file(text: str | None, suffixes: tuple[str, ...], flag: str) ->
     return path
 
 
-def check_out_dir(out: Path, force: bool = True) -> None:
-    """Refuse an output folder that is a file, or that cannot be made or written in;
-    unless ``force``, also one that holds files already."""
+def check_out_dir(out: Path, files: tuple[str, ...], *, force: bool, own: bool = False) -> None:
+    """Refuse an output folder that is a file, or that cannot be made or written in, or
+    one of whose ``files`` (the names the command will write) cannot be replaced (a
+    directory, a FIFO, a read-only file: ``check_target``), all before anything is
+    written. Unless ``force``, also a folder that holds anything else: with ``own``,
+    anything but ``files`` (a folder holding only the command's own files is written
+    over), else anything at all."""
     try:
-        if not force and out.is_dir() and any(out.iterdir()):
-            raise Refused(f"--out {out}: the directory is not empty (add --force to overwrite)")
+        if not force and out.is_dir():
+            others = sorted(p.name for p in out.iterdir() if not own or p.name not in files)
+            if others and not own:
+                raise Refused(f"--out {out}: the directory is not empty (add --force to overwrite)")
+            if others:
+                more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+                raise Refused(
+                    f"--out {out}: the directory holds other files ({others[0]!r}{more}); "
+                    "choose an empty or new folder, or add --force to write into it anyway"
+                )
     except OSError as e:
         raise Refused(f"--out {out}: {_reason(e)}") from None
     check_writable(out, f"--out {out}", folder=True)
+    if out.is_dir():
+        for name in files:
+            path = out / name
+            if os.path.lexists(path):
+                check_writable(path, f"--out {out}: {name}", folder=False)
 
 
 # -- writing ---------------------------------------------------------------------------

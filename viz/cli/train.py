@@ -37,6 +37,7 @@ DATASETS: dict[str, Callable[..., Any]] = {
     "blobs": nn.data.make_blobs,
 }
 ACTIVATIONS = tuple(nn.activations.ACTIVATIONS)  # the names a model file can hold
+TRAIN_FILES = ("model.json", "history.json", "boundary.png")  # what train writes in --out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -185,7 +186,7 @@ def _use_instead(nout: int) -> str:
 
 def run_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    outputs.check_out_dir(out, force=args.force)
+    outputs.check_out_dir(out, TRAIN_FILES, force=args.force)
     X, y = DATASETS[args.data](seed=args.seed)
     classes = len(set(y.tolist()))
     spec = LOSSES[args.loss or default_loss(1 if classes == 2 else classes)]
