@@ -130,3 +130,150 @@ def test_train_force_checks_every_target_before_training_or_writing(tmp_path, ca
     captured = capsys.readouterr()
     assert one_line(captured.err, "history.json", "directory") and captured.out == ""
     assert (tmp_path / "model.json").read_text() == "the old model"
+
+
+# -- item 9: a renderer that fails, hangs or writes garbage: one line, exit 1 -------------
+
+
+def fake_dot(tmp_path, monkeypatch, script: str) -> None:
+    import viz.render
+
+    dot = tmp_path / "fake-dot"
+    dot.write_text("#!/bin/sh\n" + script + "\n")
+    dot.chmod(0o755)
+    monkeypatch.setattr(viz.render, "find_renderer", lambda: str(dot))
+
+
+@pytest.mark.parametrize(
+    "script, words",
+    [
+        ("echo 'Error: syntax error in line 1' >&2\necho 'more detail' >&2\nexit 1", "exit 1"),
+        ("sleep 30", "took over 1s"),
+        ("cat >/dev/null; printf 'garbage\\377\\n'", "not SVG"),
+    ],
+    ids=["fails", "hangs", "garbage"],
+)
+def test_a_broken_renderer_is_one_line_and_exit_1_writing_nothing(
+    tmp_path, monkeypatch, capsys, script, words
+):
+    import viz.render
+
+    fake_dot(tmp_path, monkeypatch, script)
+    monkeypatch.setattr(viz.render, "RENDER_TIMEOUT", 1)
+    out = tmp_path / "f.svg"
+    argv = ["graph", "x * 2", "x=1", "-o", str(out), "--html", str(tmp_path / "s.html")]
+    assert cli.main(argv) == 1
+    captured = capsys.readouterr()
+    assert one_line(captured.err, "renderer", words) and "refused" not in captured.err
+    assert not out.exists() and not (tmp_path / "s.html").exists()
+
+
+def test_a_broken_renderer_in_demo_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys):
+    fake_dot(tmp_path, monkeypatch, "exit 3")
+    assert cli.main(["demo", "--out", str(tmp_path / "d"), "--epochs", "1"]) == 1
+    assert one_line(capsys.readouterr().err, "renderer", "exit 3")
+
+
+# -- item 11: a closed pipe or a full disk on stdout: no traceback; files still written --
+
+
+def run_cli(*args, stdout, cwd):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", "viz", *args],
+        cwd=cwd,
+        env=env,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_closed_pipe_on_stdout_is_no_traceback(tmp_path):
+    read, write = os.pipe()
+    os.close(read)  # as `| head -0`: the reader has gone before anything is written
+    try:
+        done = run_cli("graph", "x * 2", "x=1", "-o", "f.dot", stdout=write, cwd=tmp_path)
+    finally:
+        os.close(write)
+    assert "Traceback" not in done.stderr and "Exception" not in done.stderr
+    assert done.stderr == "" and done.returncode == 141
+    assert (tmp_path / "f.dot").exists()  # the files do not depend on the table
+
+
+def test_a_full_disk_on_stdout_is_one_line_and_the_files_are_still_written(tmp_path):
+    with open("/dev/full", "w") as full:
+        done = run_cli("graph", "x * 2", "x=1", "-o", "f.dot", stdout=full, cwd=tmp_path)
+    assert done.returncode == 2
+    assert one_line(done.stderr, "standard output", "No space left")
+    assert (tmp_path / "f.dot").read_text().startswith("digraph")
+
+
+# -- item 12: one-line refusals, shown safely -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["train"], "--out"),
+        (["train", "--out", "r", "--epochs", "0"], "--epochs"),
+        (["graph"], "expression"),
+        (["nope"], "invalid choice"),
+        (["predict", "m.json"], "x"),
+    ],
+)
+def test_argparse_refusals_are_one_line_not_a_usage_block(capsys, argv, words):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert one_line(err, words, "--help") and "usage:" not in err
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [["x=\x1b[31mred\x1b[0m"], ["\x1b]0;pwned\x07=1"], ["x=1", "x=\x1b[2J"]],
+)
+def test_terminal_escapes_in_inputs_are_shown_escaped(capsys, inputs):
+    assert cli.main(["graph", "x * 2", *inputs]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and one_line(err)
+    assert "\\x1b" in err or "given twice" in err
+
+
+def test_terminal_escapes_in_any_refusal_are_shown_escaped(capsys):
+    assert cli.main(["graph", "x * 2", "x=1", "--explain", "\x1b[2Jy"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2Jy" in err
+    assert cli.main(["graph", "x * 2", "x=1", "--bogus\x1b[2J"]) == 2
+    assert "\x1b" not in capsys.readouterr().err
+
+
+def test_a_long_value_is_not_echoed_whole(capsys):
+    assert cli.main(["graph", "x * 2", "x=" + "9" * 5000]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err, "x=", "5000 characters") and len(err) < 300
+
+
+def test_a_keyword_given_twice_is_refused_as_python_refuses_it(capsys):
+    assert cli.main(["graph", "leaky_relu(x, alpha=0.2, alpha=0.3)", "x=1"]) == 2
+    assert one_line(capsys.readouterr().err, "alpha", "twice")
+
+
+def test_input_names_are_nfkc_normalised_as_identifiers_are(capsys):
+    assert cli.main(["graph", "ｘ*2", "ｘ=3"]) == 0
+    out = capsys.readouterr().out
+    assert "x" in out and "6" in out
+
+
+def test_a_hash_inside_a_string_is_not_a_comment_to_the_nesting_scan():
+    from viz.cli.errors import ExpressionError
+    from viz.cli.scan import MAX_DEPTH, check_nesting
+
+    deep = "(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1)
+    for text in (f'"#" + {deep}', f"'a#b' + {deep}", f'"""#\n""" + {deep}', f"'\\'#' + {deep}"):
+        with pytest.raises(ExpressionError, match="nested deeper"):
+            check_nesting(text)
+    check_nesting("x  # a comment with a quote ' and (((((")

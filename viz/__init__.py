@@ -13,7 +13,7 @@ from .appearance import abbreviate
 from .dot import to_dot
 from .explain import Explanation, Term, explain
 from .plots import plot_activations, plot_decision_boundary, plot_history
-from .render import Graph, GraphvizNotFound, draw_graph, find_renderer
+from .render import Graph, GraphvizNotFound, RenderFailed, draw_graph, find_renderer
 from .steps import Player, animate, backward_steps
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Explanation",
     "Graph",
     "GraphvizNotFound",
+    "RenderFailed",
     "Player",
     "Term",
     "animate",

@@ -35,6 +35,16 @@ class GraphvizNotFound(RuntimeError):
     """No ``dot`` and no ``graphviz-pure`` binary: pictures cannot be made here."""
 
 
+class RenderFailed(RuntimeError):
+    """The renderer ran but made no picture: it failed (its exit status and first line of
+    error), took over ``RENDER_TIMEOUT`` seconds, could not be started, or wrote
+    something that is not the format asked for. A fault of the renderer, never of the
+    graph: the command line reports it in one line, exit status 1."""
+
+
+_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n"}
+
+
 def find_renderer() -> str | None:
     """Path of the dot command to use: system ``dot``, else ``graphviz-pure``, else None."""
     found = shutil.which("dot") or shutil.which("graphviz-pure")
@@ -58,12 +68,36 @@ def render(source: str, fmt: str = "svg", dpi: int | None = None) -> bytes:
         done = subprocess.run(
             cmd, input=source.encode("utf-8"), capture_output=True, timeout=RENDER_TIMEOUT
         )
-    except subprocess.TimeoutExpired as e:
-        raise RuntimeError(f"{binary} took over {RENDER_TIMEOUT}s to lay out the graph") from e
+    except subprocess.TimeoutExpired:
+        raise RenderFailed(
+            f"the renderer {binary} took over {RENDER_TIMEOUT}s to lay out the graph"
+        ) from None
+    except OSError as e:  # not executable, not a program for this machine, ...
+        raise RenderFailed(f"the renderer {binary} could not be run: {e.strerror or e}") from None
     if done.returncode != 0:
-        err = done.stderr.decode("utf-8", "replace").strip()
-        raise RuntimeError(f"{binary} -T{fmt} failed (exit {done.returncode}): {err}")
+        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        said = f": {err[0][:200]}" if err else ""
+        raise RenderFailed(f"the renderer {binary} -T{fmt} failed (exit {done.returncode}){said}")
+    _check_picture(done.stdout, fmt, binary)
     return done.stdout
+
+
+def _check_picture(data: bytes, fmt: str, binary: str) -> None:
+    """Refuse what is plainly not a picture in ``fmt`` (SVG: UTF-8 text holding <svg;
+    PNG: the PNG signature), as the renderer's fault (RenderFailed)."""
+    if fmt == "svg":
+        try:
+            ok = "<svg" in data.decode("utf-8")
+        except UnicodeDecodeError:
+            ok = False
+    else:
+        signature = _SIGNATURES.get(fmt)
+        ok = bool(data) and (signature is None or data.startswith(signature))
+    if not ok:
+        raise RenderFailed(
+            f"the renderer {binary} -T{fmt} wrote {len(data)} bytes that are not "
+            f"{fmt.upper()}; reinstall it, or write the DOT text (.dot) instead"
+        )
 
 
 SCREEN_DPI = 96  # a browser's CSS pixels per inch: scale 1 = the SVG's size on screen

@@ -43,6 +43,7 @@ import io
 import keyword
 import sys
 import tokenize
+import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ import autograd as ag
 from autograd import Value
 from nn.validate import check_real
 
-from .errors import ExpressionError, one_line
+from .errors import ExpressionError, clipped, one_line
 from .refusal import Source
 from .scan import MAX_DEPTH, MAX_LENGTH, scan
 from .walk import ENGINE_ERRORS, Walk, check_name
@@ -74,21 +75,27 @@ ROOT_LABEL = "out"
 
 
 def parse_inputs(pairs: Iterable[str]) -> dict[str, float]:
-    """``["x=-2", "y=5"]`` -> ``{"x": -2.0, "y": 5.0}``; refuses bad names and values."""
+    """``["x=-2", "y=5"]`` -> ``{"x": -2.0, "y": 5.0}``; refuses bad names and values.
+
+    A name is NFKC-normalised, as Python normalises the identifiers of the expression
+    (``ｘ=3`` gives ``ｘ*2`` its x). What the user typed is shown escaped and, when
+    long, shortened (``errors.clipped``) in a refusal.
+    """
     values: dict[str, float] = {}
     for pair in pairs:
         name, eq, text = pair.partition("=")
-        name = name.strip()
+        name = unicodedata.normalize("NFKC", name.strip())
         if not eq:
-            raise ExpressionError(f"input {pair!r} is not name=value (e.g. x=-2)")
-        check_name(name, None, f"input name {name!r}")
+            raise ExpressionError(f"input {clipped(repr(pair))} is not name=value (e.g. x=-2)")
+        check_name(name, None, f"input name {clipped(repr(name))}")
         if name in values:
             raise ExpressionError(f"{name} is given twice")
+        shown = f"{name}={clipped(text)}"
         try:
             x = float(text)
         except ValueError:
-            raise ExpressionError(f"{name}={text}: {text!r} is not a real number") from None
-        values[name] = finite(x, f"{name}={text}")
+            raise ExpressionError(f"{shown}: {clipped(repr(text))} is not a real number") from None
+        values[name] = finite(x, shown)
     return values
 
 

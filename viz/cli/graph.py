@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from pathlib import Path
 
 from autograd import detect_anomaly
@@ -21,7 +22,7 @@ from viz.steps import animate
 from viz.words import WORDS
 
 from . import outputs
-from .errors import Missing, Refused, one_line
+from .errors import Missing, Refused, clipped, one_line
 from .expression import MAX_DEPTH, MAX_LENGTH, parse, parse_inputs
 from .table import gradient_table
 from .walk import Operators
@@ -73,10 +74,10 @@ def run(args: argparse.Namespace) -> int:
     wrt = None
     if args.explain is not None:
         named = {**built.inputs, **built.names}
-        wrt = named.get(args.explain)
+        wrt = named.get(unicodedata.normalize("NFKC", args.explain))
         if wrt is None:
             choices = ", ".join(named) or "none"
-            raise Refused(f"--explain {args.explain}: no such name (names: {choices})")
+            raise Refused(f"--explain {clipped(args.explain)}: no such name (names: {choices})")
     try:
         with detect_anomaly():
             root.backward()
@@ -94,10 +95,12 @@ def run(args: argparse.Namespace) -> int:
         raise Missing(f"{FIXES}; or write the DOT text: -o {Path(out or 'f').stem}.dot") from None
     except ValueError as e:  # too many nodes to draw
         raise Refused(one_line(e)) from None
-    print(gradient_table(root, built.inputs))
-    if wrt is not None:
-        print(explain(root, wrt, lang=args.lang).text)
-    outputs.write_all(files)
+    table = gradient_table(root, built.inputs)
+    derivation = None if wrt is None else explain(root, wrt, lang=args.lang).text
+    outputs.write_all(files)  # before printing: the files do not depend on stdout
+    print(table)
+    if derivation is not None:
+        print(derivation)
     for path, _ in files:
         print(f"wrote {path}")
     return 0

@@ -46,6 +46,12 @@ def check_nesting(text: str) -> None:
         elif c == "#":
             end = text.find("\n", i)
             step = (n if end < 0 else end) - i
+        elif c in "'\"":  # a string (refused later): a # inside it is no comment
+            step = _string_length(text, i)
+            after_operand = True
+            line += text.count("\n", i, i + step)
+            if "\n" in text[i : i + step]:
+                line_start = text.rindex("\n", i, i + step) + 1
         elif c in "([{":
             saved.append(chain)
             outer += chain + 1
@@ -69,6 +75,24 @@ def check_nesting(text: str) -> None:
                 f"nested deeper than {MAX_DEPTH} levels", i - line_start + 1, line
             )
         i += step
+
+
+def _string_length(text: str, i: int) -> int:
+    """Length of the string literal starting at the quote ``text[i]`` (triple-quoted
+    or not; a backslash escapes the next character), to the end of the text when it is
+    not closed (``ast.parse`` then refuses it)."""
+    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
+    j = i + len(quote)
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+        elif text.startswith(quote, j):
+            return j + len(quote) - i
+        elif text[j] == "\n" and len(quote) == 1:  # a one-line string ends at the line
+            return j - i
+        else:
+            j += 1
+    return len(text) - i
 
 
 def _operand_length(text: str, i: int) -> int:

@@ -284,6 +284,8 @@ class Walk:
         for kw in node.keywords:
             if kw.arg is None:
                 raise self.refuse("not allowed: **keyword unpacking", kw.value)
+            if kw.arg in static:  # Python's compiler refuses it too; ast.parse does not
+                raise self.refuse(f"{name}() got the keyword {kw.arg!r} twice", kw)
             if kw.arg not in spec.static:
                 takes = ", ".join(spec.static) or "no keywords"
                 raise self.refuse(f"{name}() has no parameter {kw.arg!r} (takes {takes})", kw)
