@@ -103,6 +103,8 @@ class Adam(Optimizer):
             check_real("beta2", beta2, at_least=0, below=1),
         )
         self.eps = check_finite_nonneg("eps", eps)
+        if self.eps == 0:  # the first parameter whose gradient is 0 would divide 0 by 0
+            raise ValueError("Adam: eps must be > 0 (PyTorch's default is 1e-8), got 0.0")
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
