@@ -320,12 +320,17 @@ def _reflected(spec: OpSpec) -> Callable[[Value, object], Value]:
     """``2 - x``: the number is the first operand."""
     apply = spec.apply
 
-    def operator(self: Value, other: object) -> Value:
+    def operator(self: Value, other: object, modulo: object = None) -> Value:
+        if modulo is not None:
+            raise TypeError(_MODULUS)
         if not is_operand(other):
             return NotImplemented
         return apply(operand(other), self)
 
     return _documented(operator, spec)
+
+
+_MODULUS = "pow() with a modulus, pow(x, y, m), is not defined for Values (it is for ints)"
 
 
 def _with_number_form(spec: OpSpec, number_form: OpSpec) -> Callable[[Value, object], Value]:
@@ -334,7 +339,9 @@ def _with_number_form(spec: OpSpec, number_form: OpSpec) -> Callable[[Value, obj
     tag ``**2``)."""
     (parameter,) = number_form.static
 
-    def operator(self: Value, other: object) -> Value:
+    def operator(self: Value, other: object, modulo: object = None) -> Value:
+        if modulo is not None:
+            raise TypeError(_MODULUS)
         if isinstance(other, Value):
             return spec.apply(self, other)
         if not is_operand(other):

@@ -146,7 +146,7 @@ def as_float(x: object, what: str = "Value data") -> float:
     if t is bool or isinstance(x, Value) or not isinstance(x, numbers.Real):
         raise TypeError(f"{what} must be a real number (int or float), got {t.__name__}: {x!r}")
     try:
-        return float(x)
+        result = float(x)
     except OverflowError:
         digits = int(x.bit_length() * 0.30103) + 1 if isinstance(x, int) else "many"
         raise OverflowError(
@@ -154,6 +154,9 @@ def as_float(x: object, what: str = "Value data") -> float:
         ) from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{what} must be a real number, got {t.__name__}: {x!r}") from exc
+    if math.isinf(result) and x - x == 0:  # finite, yet past a float (numpy longdouble)
+        raise OverflowError(f"{what} is too large for a float: {x!r}")
+    return result
 
 
 def plain_number(x: object) -> str:

@@ -139,3 +139,26 @@ def test_gradcheck_refuses_meaningless_tolerances(option, bad):
 def test_adam_refuses_eps_zero_which_would_divide_zero_by_zero():
     with pytest.raises(ValueError, match="eps must be > 0"):
         nn.optim.Adam([Value(1.0)], eps=0.0)
+
+
+def test_three_argument_pow_is_refused_in_the_users_words():
+    with pytest.raises(TypeError, match=r"pow\(\) with a modulus, pow\(x, y, m\), is not defined"):
+        pow(Value(2.0), 2, 3)
+    with pytest.raises(TypeError, match="with a modulus"):
+        pow(Value(2.0), Value(2.0), 3)
+
+
+def test_a_number_past_a_float_is_refused_not_made_infinite():
+    np = pytest.importorskip("numpy")
+    big = np.longdouble("1e4000")
+    if not np.isfinite(big):
+        pytest.skip("this platform's longdouble is a double")
+    with pytest.raises(OverflowError, match="too large for a float"):
+        Value(big)
+    assert Value(np.longdouble("inf")).data == float("inf")  # a real infinity stays
+
+
+@pytest.mark.parametrize("label", ["a\x00b", "a\ud800b", "tab\there"])
+def test_any_label_draws(label):
+    graph = viz.draw_graph(Value(1.0, label=label) * 2)
+    assert "<svg" in graph.svg()
