@@ -154,7 +154,7 @@ def as_float(x: object, what: str = "Value data") -> float:
         ) from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{what} must be a real number, got {t.__name__}: {x!r}") from exc
-    if math.isinf(result) and x - x == 0:  # finite, yet past a float (numpy longdouble)
+    if math.isinf(result) and x / 2 != x:  # finite, yet past a float (numpy longdouble)
         raise OverflowError(f"{what} is too large for a float: {x!r}")
     return result
 

@@ -162,3 +162,15 @@ def test_a_number_past_a_float_is_refused_not_made_infinite():
 def test_any_label_draws(label):
     graph = viz.draw_graph(Value(1.0, label=label) * 2)
     assert "<svg" in graph.svg()
+
+
+def test_zero_to_a_value_power_of_at_least_one_is_zero_with_torchs_gradients():
+    for exponent, base_slope in ((1.0, 1.0), (2.5, 0.0), (3.0, 0.0)):
+        a, b = Value(0.0), Value(exponent)
+        out = a**b
+        out.backward()
+        assert (out.data, a.grad, b.grad) == (0.0, base_slope, 0.0)
+    with pytest.raises(ValueError, match="base 0 with an exponent >= 1"):
+        Value(0.0) ** Value(0.5)
+    with pytest.raises(ValueError, match="needs a base > 0"):
+        Value(-1.0) ** Value(2.0)
