@@ -106,10 +106,17 @@ def div(a: float, b: float):
 def pow_(a: float, b: float):
     """a ** b with a Value exponent; local gradients b·a^(b-1) and a^b·ln a.
 
-    Needs a > 0 (ln a must exist): a <= 0 -> ValueError.
+    Needs a > 0 (ln a must exist), except 0 ** b with b >= 1, which is 0 with PyTorch's
+    gradients: b·0^(b-1) for the base (1 at b = 1, else 0) and 0 for the exponent (the
+    limit of a^b·ln a as a -> 0+). Any other a <= 0 -> ValueError.
     """
+    if a == 0.0 and b >= 1.0:
+        return 0.0, (1.0 if b == 1.0 else 0.0, 0.0)
     if a <= 0.0:
-        raise ValueError("a Value exponent needs a base > 0 (the gradient uses ln base)")
+        raise ValueError(
+            "a Value exponent needs a base > 0 (the gradient uses ln base), or base 0 "
+            "with an exponent >= 1"
+        )
     try:
         out = a**b
         return out, (b * a ** (b - 1.0), out * math.log(a))

@@ -19,9 +19,11 @@ and make ONE node whose parents are all the elements.
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import inspect
 import numbers
+import pickle
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -30,6 +32,20 @@ from autograd.spec import OpSpec, Rule
 from autograd.value import Value
 
 OPS: dict[str, OpSpec] = {}
+
+
+def registered_op(name: str, static: dict[str, float]) -> OpSpec:
+    """The registered op ``name`` with its static parameters: how a pickled node finds
+    its op again (ops pickle by name, never their functions)."""
+    if name not in OPS:
+        raise pickle.UnpicklingError(
+            f"op {name!r} is not registered in this process: import the module that "
+            f"defines it before unpickling"
+        )
+    return bind(OPS[name], **static) if static else OPS[name]
+
+
+copyreg.pickle(OpSpec, lambda spec: (registered_op, (spec.name, dict(spec.static))))
 """Every registered op by name, built-ins and user ops alike."""
 
 
@@ -304,12 +320,17 @@ def _reflected(spec: OpSpec) -> Callable[[Value, object], Value]:
     """``2 - x``: the number is the first operand."""
     apply = spec.apply
 
-    def operator(self: Value, other: object) -> Value:
+    def operator(self: Value, other: object, modulo: object = None) -> Value:
+        if modulo is not None:
+            raise TypeError(_MODULUS)
         if not is_operand(other):
             return NotImplemented
         return apply(operand(other), self)
 
     return _documented(operator, spec)
+
+
+_MODULUS = "pow() with a modulus, pow(x, y, m), is not defined for Values (it is for ints)"
 
 
 def _with_number_form(spec: OpSpec, number_form: OpSpec) -> Callable[[Value, object], Value]:
@@ -318,7 +339,9 @@ def _with_number_form(spec: OpSpec, number_form: OpSpec) -> Callable[[Value, obj
     tag ``**2``)."""
     (parameter,) = number_form.static
 
-    def operator(self: Value, other: object) -> Value:
+    def operator(self: Value, other: object, modulo: object = None) -> Value:
+        if modulo is not None:
+            raise TypeError(_MODULUS)
         if isinstance(other, Value):
             return spec.apply(self, other)
         if not is_operand(other):

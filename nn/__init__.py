@@ -2,9 +2,9 @@
 
 Rosenblatt's `Perceptron`, the `LinearClassifier` s = Wx + b, micrograd's `Neuron` /
 `Layer` / `MLP` (with every classic activation) and `Maxout`; `losses` (mse, hinge,
-multiclass SVM, cross-entropy, l2), `optim` (SGD, Adam), toy 2-D `data` sets, `fit`
-to train any of them and `objective`, the number it minimises. Models save to and
-`load` from a JSON file.
+multiclass SVM, cross-entropy, l2), `optim` (SGD with momentum and Nesterov, Adam,
+AdamW), toy 2-D `data` sets, `fit` to train any of them and `objective`, the number it
+minimises. Models save to and `load` from a JSON file.
 """
 
 from . import data, losses, optim

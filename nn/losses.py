@@ -127,15 +127,16 @@ def _class_rows(score_rows: Any, labels: Any, what: str) -> list[tuple[list[Any]
 def multiclass_svm(score_rows: Sequence[Any], labels: Any, margin: float = 1.0) -> Value:
     """Weston–Watkins multiclass SVM: mean over rows of Σ_{j≠y} max(0, s_j - s_y + margin).
 
-    The lecture's L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1).
+    The lecture's L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1), summed as PyTorch does,
+    (margin − s_y) + s_j: one node ``margin − s_y`` per row, shared by its margins, and no
+    score difference lost to rounding at the hinge (scores [1, 0, 3.7e-209], label 0: the
+    loss is 3.7e-209, not 0).
     """
     margin = check_finite_nonneg("multiclass_svm: margin", margin)
     row_losses = []
     for row, yi in _class_rows(score_rows, labels, "multiclass_svm"):
-        correct = row[yi]
-        row_losses.append(
-            _total([ag.relu(sj - correct + margin) for j, sj in enumerate(row) if j != yi])
-        )
+        base = margin - row[yi]
+        row_losses.append(_total([ag.relu(base + sj) for j, sj in enumerate(row) if j != yi]))
     return _mean(row_losses)
 
 

@@ -78,6 +78,24 @@ def _progress(epochs: int, enabled: bool):
     return _progress_bar()(range(epochs), desc="fit", disable=not enabled, leave=True)
 
 
+def _check_optimizer(optimizer: Any, params: list[Value]) -> None:
+    """An optimiser from ``nn.optim`` (or one like it) that updates this model: one made
+    for another model would train nothing, silently."""
+    needed = ("step", "zero_grad", "params", "lr")
+    missing = [name for name in needed if not hasattr(optimizer, name)]
+    if missing:
+        raise TypeError(
+            f"fit: optimizer must be an optimiser such as nn.optim.SGD(model.parameters(), "
+            f"lr=0.1), got {type(optimizer).__name__} (no {', '.join(missing)})"
+        )
+    mine = {id(p) for p in params}
+    if params and not any(id(p) in mine for p in optimizer.params):
+        raise ValueError(
+            "fit: the optimizer updates none of this model's parameters (was it made "
+            "for another model?): pass optimizer=SGD(model.parameters(), lr=...)"
+        )
+
+
 DEFAULT_L2 = 1e-4  # fit's and objective's weight of the L2 penalty l2·Σp²
 
 
@@ -206,6 +224,7 @@ def fit(
     params = model.parameters()
     if optimizer is None:
         optimizer = SGD(params, check_finite_nonneg("lr", lr))
+    _check_optimizer(optimizer, params)
     lr_start = optimizer.lr
     rng = make_rng(seed)
     size = n if batch_size is None else batch_size

@@ -298,3 +298,18 @@ def test_progress_to_a_file_is_a_plain_line_every_tenth_of_the_epochs(tmp_path):
     assert [line.split()[2] for line in lines] == [f"{k}/20" for k in range(2, 21, 2)]
     assert all(line.startswith("fit: epoch ") and "loss " in line for line in lines)
     assert "\r" not in log.read_text()
+
+
+def test_fit_refuses_what_is_not_an_optimiser_or_is_another_models():
+    X, y = nn.data.make_moons(20, seed=0)
+    model, other = nn.MLP(2, [2, 1], seed=0), nn.MLP(2, [2, 1], seed=1)
+    with pytest.raises(TypeError, match="optimizer must be an optimiser .* got int"):
+        fit(model, X, y, optimizer=5, epochs=1, progress=False)
+    with pytest.raises(ValueError, match="updates none of this model's parameters"):
+        fit(model, X, y, optimizer=optim.SGD(other.parameters(), lr=0.1), epochs=1, progress=False)
+
+
+def test_a_class_id_too_large_for_an_int_is_a_value_error():
+    X, _ = nn.data.make_moons(20, seed=0)
+    with pytest.raises(ValueError, match="far too large to be a class id"):
+        fit(nn.MLP(2, [2, 1], seed=0), X, [10**30] * 20, epochs=1, progress=False)
