@@ -277,3 +277,72 @@ def test_a_hash_inside_a_string_is_not_a_comment_to_the_nesting_scan():
         with pytest.raises(ExpressionError, match="nested deeper"):
             check_nesting(text)
     check_nesting("x  # a comment with a quote ' and (((((")
+
+
+# -- items 6 and 7: bounded drawings and players; linear to_dot; a hint one can follow -----
+
+
+def squarings(n: int) -> str:
+    """n statements, each squaring the name before (names vaa, vab, ...)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    names = ["x", *(f"v{a}{b}" for a in letters for b in letters)]
+    return ";".join(f"{names[k + 1]}={names[k]}**2" for k in range(n))
+
+
+def test_a_player_over_its_frame_budget_is_refused_up_front_with_numbers(tmp_path, capsys):
+    import time
+
+    text = squarings(180)
+    assert len(text) <= 2000
+    start = time.perf_counter()
+    html = tmp_path / "s.html"
+    assert cli.main(["graph", text, "x=1", "--html", str(html)]) == 2
+    assert time.perf_counter() - start < 10  # was 64 s, 3.6 GB and a 356 MB file
+    err = capsys.readouterr().err
+    assert one_line(err, "181 frames", "181 values", "at most 20,000", "smaller")
+    assert not html.exists()
+
+
+def test_backward_steps_refuses_more_frame_nodes_than_its_budget():
+    import viz
+    from autograd import Value
+
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(150):
+        y = y * y  # 151 values, 151 frames: 22,801 values drawn
+    with pytest.raises(ValueError, match=r"at most 20,000.*max_frame_nodes=22801"):
+        viz.backward_steps(y)
+    assert len(viz.backward_steps(y, max_frame_nodes=None)) == 151
+    assert len(viz.backward_steps(x * 2)) == 2  # small graphs are untouched
+
+
+def test_the_graph_hint_names_an_option_of_the_command_line(tmp_path, capsys):
+    text = " + ".join(f"x{k}" for k in range(160))
+    inputs = [f"x{k}=1" for k in range(160)]
+    out = tmp_path / "f.dot"
+    assert cli.main(["graph", text, *inputs, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err, "--max-nodes 319") and "max_nodes=" not in err and not out.exists()
+    assert cli.main(["graph", text, *inputs, "-o", str(out), "--max-nodes", "319"]) == 0
+    assert out.read_text().startswith("digraph")
+
+
+def test_to_dot_takes_linear_time_in_the_graph():
+    import time
+
+    import viz
+
+    def seconds(n):
+        model = nn.MLP(2, [n, n, 1], seed=0)
+        out = model([0.5, -0.2])
+        out.backward()
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            viz.to_dot(out, max_nodes=None)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = seconds(48), seconds(96)  # four times the values
+    assert large / small < 8  # linear: about 4; quadratic (list lookups): about 16

@@ -9,7 +9,9 @@ along it. Colours tell roles apart: input, parameter, constant, output.
 Pure text, no Graphviz binary needed, and deterministic: nodes are numbered by their
 place in ``topo_order`` (never by ``id()``), so the same graph gives the same bytes.
 Graphs over ``max_nodes`` values are drawn with each ``nn`` neuron folded into one node
-(``viz.collapse`` says which nodes make a neuron) or refused with a ValueError.
+(``viz.collapse`` says which nodes make a neuron) or refused with a ValueError
+(``GraphTooLarge``). Every step is linear in the graph: lookups go through dicts and
+sets keyed by the nodes (Values hash by identity), never through lists.
 How each part reads is ``viz.appearance``; what it shows, ``viz.picture``.
 """
 
@@ -31,7 +33,7 @@ from viz.appearance import (
     value_label,
 )
 from viz.collapse import neuron_owners, outside_inputs
-from viz.picture import Edge, Frame, Options
+from viz.picture import Edge, Frame, GraphTooLarge, Options
 
 
 @dataclass
@@ -82,7 +84,7 @@ def after_backward(root: Value, order: list[Value]) -> Frame:
         for step in ag.chain_rule_steps(root, grad=root.grad):
             for slot, (_, _, contribution) in enumerate(step.edges):
                 flows[step.node, slot] = (step.upstream, contribution)
-    return Frame(grads, order, flows)
+    return Frame(grads, grads.keys(), flows)  # every node is known: a set, not a list
 
 
 def drawn_nodes(root: Value, opts: Options) -> DrawnNodes:
@@ -102,10 +104,14 @@ def drawn_nodes(root: Value, opts: Options) -> DrawnNodes:
             if outputs
             else "no nn neurons to fold"
         )
-        raise ValueError(
+        summary = f"graph too large to draw: {len(order)} values ({how}), over {opts.max_nodes}"
+        raise GraphTooLarge(
             f"graph too large to draw: {len(order)} values ({how}), over "
             f"max_nodes={opts.max_nodes}. Draw a smaller graph (one sample's loss, one "
-            f"neuron), or pass max_nodes={count} (or None) to draw it all anyway."
+            f"neuron), or pass max_nodes={count} (or None) to draw it all anyway.",
+            "max_nodes",
+            count,
+            summary,
         )
     return drawn
 

@@ -13,14 +13,29 @@ from autograd import Value
 from viz.words import words
 
 
-def check_max_nodes(max_nodes: object) -> int | None:
+class GraphTooLarge(ValueError):
+    """A drawing or a player refused for its size, before any work that grows with it.
+
+    ``option`` is the keyword that would allow it (``max_nodes``, ``max_frame_nodes``),
+    ``needed`` the least value that would, and ``summary`` the numbers alone (without
+    the advice), so that a caller (the command line) can name its own option instead
+    of the keyword."""
+
+    def __init__(self, message: str, option: str, needed: int, summary: str) -> None:
+        super().__init__(message)
+        self.option = option
+        self.needed = needed
+        self.summary = summary
+
+
+def check_max_nodes(max_nodes: object, name: str = "max_nodes") -> int | None:
     """``max_nodes`` if it is a positive int or None; else TypeError / ValueError."""
     if max_nodes is None:
         return None
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral):
-        raise TypeError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+        raise TypeError(f"{name} must be a positive int or None, got {max_nodes!r}")
     if max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+        raise ValueError(f"{name} must be a positive int or None, got {max_nodes!r}")
     return int(max_nodes)
 
 

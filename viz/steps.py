@@ -30,11 +30,15 @@ from nn.files import write_atomic
 from .appearance import fmt, glyph, root_name, shown_name
 from .dot import drawn_nodes, write_dot
 from .notation import partial
-from .picture import Edge, Frame, Options, check_max_nodes
+from .picture import Edge, Frame, GraphTooLarge, Options, check_max_nodes
 from .render import Graph, inline_svg
 from .words import words
 
 MAX_FRAMES_NODES = 300
+# frames x values drawn: each value in each frame is about 4 KB of SVG, so the player's
+# page stays under about 80 MB and its rendering under a minute (a 300-value graph
+# stepped through 299 frames was 356 MB, 64 s and 3.6 GB before this budget)
+MAX_FRAME_NODES = 20_000
 
 
 def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
@@ -46,22 +50,44 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
     ``∂f/∂y = ∂f/∂q · ∂q/∂y = upstream -4 × local 1 = -4``.
     ``opts`` are ``viz.to_dot``'s (local, contrib, rankdir, abbreviate, legend, lang).
     Graphs over ``max_nodes`` (default 300) values raise ValueError: steps draw every
-    node.
+    node. So does a player over ``max_frame_nodes`` (default 20,000) frames times
+    values, checked before any frame is made (``by="edge"`` makes more frames than
+    ``by="node"``); None lifts either budget.
     """
     if by not in ("node", "edge"):
         raise ValueError(f"by must be 'node' or 'edge', got {by!r}")
     budget = check_max_nodes(opts.pop("max_nodes", MAX_FRAMES_NODES))
+    frame_budget = check_max_nodes(opts.pop("max_frame_nodes", MAX_FRAME_NODES), "max_frame_nodes")
     unknown = sorted(set(opts) - {f.name for f in fields(Options)})
     if unknown:
         raise TypeError(f"backward_steps() got unexpected keyword argument(s) {unknown}")
     options = Options(**opts, max_nodes=None)
     drawn = drawn_nodes(root, options)
-    if budget is not None and len(drawn.order) > budget:
-        raise ValueError(
-            f"backward_steps draws every node, and this graph has {len(drawn.order)} values "
-            f"(over max_nodes={budget}): step through a smaller graph, or pass max_nodes=None"
+    values = len(drawn.order)
+    if budget is not None and values > budget:
+        raise GraphTooLarge(
+            f"backward_steps draws every node, and this graph has {values} values "
+            f"(over max_nodes={budget}): step through a smaller graph, or pass max_nodes=None",
+            "max_nodes",
+            values,
+            f"the player draws every node, and this graph has {values} values (over {budget})",
         )
     steps = list(ag.chain_rule_steps(root))
+    frames_made = 1 + (sum(len(step.edges) for step in steps) if by == "edge" else len(steps))
+    drawings = frames_made * values
+    if frame_budget is not None and drawings > frame_budget:
+        summary = (
+            f"the player would draw {frames_made} frames of {values} values ({drawings:,} "
+            f"values drawn, about {drawings * 4 // 1000:,} MB of SVG; at most {frame_budget:,})"
+        )
+        fewer = ", or by='node' (fewer frames)" if by == "edge" else ""
+        raise GraphTooLarge(
+            f"{summary}: step through a smaller graph{fewer}, or pass "
+            f"max_frame_nodes={drawings} (or None)",
+            "max_frame_nodes",
+            drawings,
+            summary,
+        )
     grads: dict[Value, float] = {n: 0.0 for n in drawn.order}
     grads[root] = 1.0
     known: set[Value] = {root}
@@ -131,7 +157,8 @@ def animate(root: Value, **opts) -> Player:
     workers = min(8, os.cpu_count() or 1, len(frames))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         svgs = list(pool.map(lambda g: g.svg(), frames))
-    options = Options(**{k: v for k, v in opts.items() if k not in ("by", "max_nodes")})
+    skip = ("by", "max_nodes", "max_frame_nodes")
+    options = Options(**{k: v for k, v in opts.items() if k not in skip})
     lang = options.lang
     title = words(lang)["player_title"].format(root=root_name(root, options))
     return Player(svgs, title=title, lang=lang, graphs=frames)

@@ -17,16 +17,18 @@ from pathlib import Path
 
 from autograd import detect_anomaly
 from viz.explain import explain
+from viz.picture import GraphTooLarge
 from viz.render import FIXES, GraphvizNotFound, draw_graph
 from viz.steps import animate
 from viz.words import WORDS
 
-from . import outputs
+from . import arguments, outputs
 from .errors import Missing, Refused, clipped, one_line
 from .expression import MAX_DEPTH, MAX_LENGTH, parse, parse_inputs
 from .table import gradient_table
 from .walk import Operators
 
+MAX_NODES = 300  # to_dot's and backward_steps' own default
 DRAWINGS = (".svg", ".png", ".dot")
 PAGES = (".html", ".htm")
 
@@ -62,6 +64,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the player's steps: per node or edge",
     )
     p.add_argument("--lang", choices=tuple(WORDS), default="en", help="the language of the words")
+    p.add_argument(
+        "--max-nodes",
+        type=arguments.count,
+        default=MAX_NODES,
+        metavar="N",
+        help="draw (and step through) graphs of up to N values (default: %(default)s)",
+    )
     p.set_defaults(run=run)
 
 
@@ -85,16 +94,18 @@ def run(args: argparse.Namespace) -> int:
         raise Refused(one_line(e)) from None
     files: list[tuple[Path, bytes]] = []  # everything rendered before anything is written
     try:
+        draw = {"local": not args.no_local, "lang": args.lang, "max_nodes": args.max_nodes}
         if out is not None:
-            drawing = draw_graph(root, local=not args.no_local, lang=args.lang)
-            files.append((out, drawing.encoded(out)))
+            flag = "-o"
+            files.append((out, draw_graph(root, **draw).encoded(out)))
         if html is not None:
-            player = animate(root, local=not args.no_local, by=args.by, lang=args.lang)
+            flag = "--html"
+            player = animate(root, by=args.by, **draw)
             files.append((html, player.html().encode("utf-8")))
     except GraphvizNotFound:
         raise Missing(f"{FIXES}; or write the DOT text: -o {Path(out or 'f').stem}.dot") from None
-    except ValueError as e:  # too many nodes to draw
-        raise Refused(one_line(e)) from None
+    except GraphTooLarge as e:  # the library's hint names its keyword; name our option
+        raise Refused(f"{flag}: {e.summary}: {_smaller(e, args)}") from None
     table = gradient_table(root, built.inputs)
     derivation = None if wrt is None else explain(root, wrt, lang=args.lang).text
     outputs.write_all(files)  # before printing: the files do not depend on stdout
@@ -104,6 +115,14 @@ def run(args: argparse.Namespace) -> int:
     for path, _ in files:
         print(f"wrote {path}")
     return 0
+
+
+def _smaller(e: GraphTooLarge, args: argparse.Namespace) -> str:
+    """What the user can do about a graph too large to draw, in options of this command."""
+    if e.option == "max_nodes":
+        return f"draw a smaller expression, or pass --max-nodes {e.needed}"
+    fewer = ", or --by node (fewer frames)" if args.by == "edge" else ""
+    return f"step through a smaller expression{fewer}, or leave out --html (-o draws it once)"
 
 
 # -- an expression that starts with '-' ------------------------------------------------
