@@ -346,3 +346,31 @@ def test_to_dot_takes_linear_time_in_the_graph():
 
     small, large = seconds(48), seconds(96)  # four times the values
     assert large / small < 8  # linear: about 4; quadratic (list lookups): about 16
+
+
+# -- item 8: a training step too large for memory is refused up front, with its numbers ----
+
+
+def test_train_refuses_a_step_too_large_for_memory_before_building_anything(tmp_path, capsys):
+    import time
+
+    start = time.perf_counter()
+    assert cli.main(["train", "--out", str(tmp_path / "r"), "--hidden", "1024,1024"]) == 2
+    assert time.perf_counter() - start < 5
+    captured = capsys.readouterr()
+    assert one_line(captured.err, "--hidden 1024,1024", "100 samples", "3.", "GB", "at most 1 GB")
+    assert captured.out == "" and not (tmp_path / "r").exists()
+
+
+def test_the_step_estimate_is_near_what_a_step_takes():
+    import tracemalloc
+
+    from viz.cli.train import step_bytes
+
+    X, y = nn.data.make_moons(seed=0)
+    model = nn.MLP(2, [64, 64, 1], seed=0)
+    tracemalloc.start()
+    nn.objective(model, X, y, loss="hinge", l2=1e-4).backward()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert 0.6 < step_bytes(2, [64, 64, 1], len(X)) / peak < 1.6
