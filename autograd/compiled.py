@@ -30,6 +30,7 @@ on a Value cannot freeze one branch into the program.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from operator import attrgetter
 from typing import NamedTuple
@@ -222,7 +223,7 @@ class Program:
                     local = _stacked(local, inputs.shape)
                 except ENGINE_ERRORS:
                     out, local = self._by_element(s, inputs)
-            finite = np.isfinite(out).all() and np.isfinite(local).all()
+            finite = math.isfinite(out.sum() + local.sum())  # a NaN or inf anywhere shows
             if not finite or tainted:
                 bad = ~np.isfinite(out) | ~np.isfinite(local).reshape(-1, len(out)).all(axis=0)
                 if tainted:
@@ -301,6 +302,8 @@ def _stacked(local: Sequence[object], shape: tuple[int, ...]) -> np.ndarray:
     as one array shaped like the gathered inputs."""
     if len(local) != shape[0]:
         raise TypeError(f"an array form returned {len(local)} local gradients for {shape[0]}")
+    if len(local) == 1 and getattr(local[0], "shape", None) == shape[1:]:
+        return local[0].reshape(shape)
     result = np.empty(shape)
     for k, g in enumerate(local):
         result[k] = g
