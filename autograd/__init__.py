@@ -11,7 +11,7 @@ These are the public names; ``nn`` and ``viz`` use nothing else.
 from autograd.compiled import (
     Group,
     Program,
-    compile,  # noqa: A004 (ag.compile; not in __all__, see below)
+    compile,  # noqa: F401 (ag.compile; not in __all__, see below)
 )
 from autograd.forward import ENGINE_ERRORS
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
