@@ -47,12 +47,15 @@ _data = attrgetter("data")
 
 class Group(NamedTuple):
     """The nodes of one op at one depth, computed together: ``size`` nodes of ``op``
-    (its tag), each with ``inputs`` inputs."""
+    (its tag), each with ``inputs`` inputs. ``matmul``: for a group of dot nodes that
+    is a matrix product (A×n)·(n×B) — a layer's B neurons over A samples — its
+    (A, n, B), which the replay computes as one ``@``; else None."""
 
     depth: int
     op: str
     size: int
     inputs: int
+    matmul: tuple[int, int, int] | None = None
 
 
 class _Step:
@@ -72,11 +75,21 @@ class _Step:
         "contiguous",
         "local",
         "finite",
+        "matmul",
     )
 
     def __init__(self, spec: OpSpec, depth: int, start: int, stop: int, index: np.ndarray):
         self.spec, self.depth, self.start, self.stop, self.index = spec, depth, start, stop, index
-        flat = index.ravel()
+        self.matmul = _as_matmul(index) if spec.name == "dot" else None
+        self.local = None  # this forward's local gradients, shaped like index
+        self.finite = True  # all of them finite (else a zero upstream must send 0)
+        self.targets = None
+        if self.matmul is None:  # a matmul group plans its element-wise scatter when needed
+            self.plan_scatter()
+
+    def plan_scatter(self) -> None:
+        """How the element-wise backward adds this group's contributions into slots."""
+        flat = self.index.ravel()
         self.contiguous = None  # the inputs are slots a:b, in order: add into a slice
         self.targets = flat
         self.unique = self.inverse = None
@@ -84,8 +97,6 @@ class _Step:
             self.contiguous = slice(int(flat[0]), int(flat[0]) + flat.size)
         elif np.unique(flat).size != flat.size:  # edges meet: sum them with bincount
             self.unique, self.inverse = np.unique(flat, return_inverse=True)
-        self.local = None  # this forward's local gradients, shaped like index
-        self.finite = True  # all of them finite (else a zero upstream must send 0)
 
 
 class Program:
@@ -129,8 +140,9 @@ class Program:
                     labels[slot] = node.label
                 slot += 1
             if width:
-                rows = [[where[p] for p in node._x] for node in nodes]
-                index = np.array(rows, dtype=np.intp).T.reshape(spec.sequences, -1, len(nodes))
+                slots = (where[p] for node in nodes for p in node._x)
+                index = np.fromiter(slots, np.intp, width * len(nodes))
+                index = index.reshape(len(nodes), width).T.reshape(spec.sequences, -1, len(nodes))
             elif spec.arity == 1:
                 index = np.array([[where[node._x] for node in nodes]], dtype=np.intp)
             else:
@@ -148,7 +160,13 @@ class Program:
         self._values = np.zeros(slot)
         self._grads = np.zeros(slot)
         self.groups: tuple[Group, ...] = tuple(
-            Group(s.depth, s.spec.tag, s.stop - s.start, s.index.size // (s.stop - s.start))
+            Group(
+                s.depth,
+                s.spec.tag,
+                s.stop - s.start,
+                s.index.size // (s.stop - s.start),
+                None if s.matmul is None else (*s.matmul.x.shape, s.matmul.w.shape[1]),
+            )
             for s in steps
         )
 
@@ -168,9 +186,10 @@ class Program:
         """The bytes of the program's arrays (its slots, index arrays, local gradients)."""
         arrays = [self._values, self._grads, self._watch]
         for s in self._steps:
-            arrays += [s.index, s.unique, s.inverse]
-            if isinstance(s.local, np.ndarray):
-                arrays.append(s.local)
+            arrays += [s.index, getattr(s, "unique", None), getattr(s, "inverse", None)]
+            if s.matmul is not None:
+                arrays += list(s.matmul)
+            arrays += [s.local] if isinstance(s.local, np.ndarray) else list(s.local or ())
         return sum(a.nbytes for a in arrays if a is not None)
 
     # -- running it ----------------------------------------------------------------------
@@ -213,6 +232,14 @@ class Program:
         already among the values, so inputs are checked too."""
         values = self._values
         for s in self._steps:
+            if s.matmul is not None and not tainted:
+                plan = s.matmul
+                x, w = values[plan.x], values[plan.w]  # (A, n) and (n, B)
+                out = (x @ w).ravel()
+                if math.isfinite(out.sum()):
+                    values[s.start : s.stop] = out
+                    s.local, s.finite = (x, w), True
+                    continue
             inputs = values[s.index]
             spec = s.spec
             if spec.array is None:
@@ -241,6 +268,15 @@ class Program:
         grads[self._root] = 1.0
         for s in reversed(self._steps):
             upstream = grads[s.start : s.stop]
+            if type(s.local) is tuple:  # a matmul: out = x @ w
+                x, w = s.local
+                up = upstream.reshape(x.shape[0], w.shape[1])
+                plan = s.matmul
+                both = np.concatenate(((up @ w.T).ravel(), (x.T @ up).ravel()))
+                grads[plan.unique] += np.bincount(plan.inverse, both, minlength=len(plan.unique))
+                continue
+            if s.targets is None:
+                s.plan_scatter()
             contribution = s.local * upstream  # the chain rule: upstream × local
             if not s.finite:  # 0 × inf: nothing flows from a node that does not matter
                 contribution = np.where(upstream != 0.0, contribution, 0.0)
@@ -295,6 +331,39 @@ class Program:
         label = self._label(slot)
         value = float(self._values[slot])
         return f"{value!r} [{label}]" if label else repr(value)
+
+
+class _Matmul(NamedTuple):
+    """A dot group that is a matrix product: node (a, b) = Σ_i x[a, i] · w[i, b], its
+    weights depending on b only and its inputs on a only (a layer's neurons b over the
+    samples a). ``x`` (A, n) and ``w`` (n, B) are the slots to gather; ``unique`` and
+    ``inverse`` scatter their gradients (x's first, then w's)."""
+
+    x: np.ndarray
+    w: np.ndarray
+    unique: np.ndarray
+    inverse: np.ndarray
+
+
+def _as_matmul(index: np.ndarray) -> _Matmul | None:
+    """The matmul plan of a dot group's index (2, n, g), or None when it is not one.
+    Either sequence may be the weights (``dot(w, x)`` in a neuron, ``dot(h, w)`` in
+    the lecture's output layer)."""
+    for ws, xs in (index, index[::-1]):
+        n, g = ws.shape
+        repeats = np.flatnonzero((ws == ws[:, :1]).all(axis=0))  # nodes with node 0's weights
+        b = int(repeats[1]) if len(repeats) > 1 else g
+        if g % b:
+            continue
+        a = g // b
+        w3, x3 = ws.reshape(n, a, b), xs.reshape(n, a, b)
+        if (w3 == w3[:, :1, :]).all() and (x3 == x3[:, :, :1]).all():
+            x_slots = np.ascontiguousarray(x3[:, :, 0].T)
+            w_slots = np.ascontiguousarray(w3[:, 0, :])
+            both = np.concatenate((x_slots.ravel(), w_slots.ravel()))
+            unique, inverse = np.unique(both, return_inverse=True)
+            return _Matmul(x_slots, w_slots, unique, inverse)
+    return None
 
 
 def _stacked(local: Sequence[object], shape: tuple[int, ...]) -> np.ndarray:

@@ -181,7 +181,12 @@ def test_groups_are_the_tensors_of_the_moons_step():
     assert dots == [(20 * 16, 4), (20 * 16, 32), (20, 32)]
     assert len(prog.groups) <= 12 and prog.nodes == len(ag.topo_order(loss))
     prog.run()
-    assert prog.watched.tolist() == [s.data for s in scores]
+    assert [g.matmul for g in prog.groups if g.op == "dot"] == [
+        (20, 2, 16),
+        (20, 16, 16),
+        (20, 16, 1),
+    ]
+    assert prog.watched.tolist() == pytest.approx([s.data for s in scores], rel=1e-13)
 
 
 def test_bool_of_a_value_is_a_type_error():
