@@ -7,12 +7,12 @@ import math
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from test_engine_ops import CASES
+from test_engine_properties import build, program
 
 import autograd as ag
 from autograd import OPS, Value
 from nn import MLP, data, fit
-from test_engine_ops import CASES
-from test_engine_properties import build, program
 
 
 def _close(a, b, rel=1e-12):
