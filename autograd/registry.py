@@ -80,6 +80,7 @@ def op(
     dunders: Sequence[str] = (),
     number_form_of: str | None = None,
     local: Callable[..., Sequence[Any]] | None = None,
+    array: Callable[..., Any] | None = None,
 ) -> Callable[[Rule], Callable]:
     """Register a rule ``f(floats..., *, static=default) -> (out, local_gradients)``.
 
@@ -101,6 +102,18 @@ def op(
     parameters if it uses them, returning one formula or number per input
     (``local=lambda a, b: (b, a)`` for mul; ``lambda a, *, out: (1 - out**2,)`` for
     tanh). Drawings write it on the edges; the op test checks it against the rule.
+
+    ``array`` declares the rule on numpy arrays, for ``ag.compile``'s replay: a
+    function ``(np, inputs..., *, static) -> (out, local_gradients)`` taking the numpy
+    module first (autograd itself never imports numpy) and one array per input, with
+    one element per node along the LAST axis: shape ``(g,)`` for a scalar input,
+    ``(n, g)`` for a sequence of n. It returns ``out`` of shape ``(g,)`` and one local
+    gradient per input (per sequence: ``(n, g)``), each an array or a number meaning
+    the same for every node (``lambda np, a, b: (a + b, (1.0, 1.0))``). It may raise
+    the rule's errors; the replay then re-runs the rule element by element for the
+    exact message, as it does wherever a number came out NaN or infinite. The op test
+    checks it against the rule. Without it, a compiled graph replays the op element
+    by element.
 
     What the rule returns is checked on every call (real numbers, stored as floats; one
     local gradient per input; a complex or other result is a TypeError naming the op).
@@ -142,6 +155,7 @@ def op(
             number_form_of,
             _input_names(rule),
             local,
+            array,
         )
         spec.apply = make_apply(spec) if arity else None
         function = _make_function(spec)

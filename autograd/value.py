@@ -293,6 +293,15 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __bool__(self) -> bool:
+        """Refused: ``if v:`` on a Value would decide one branch now, and a recorded
+        graph (``ag.compile``) would replay that branch whatever the numbers become."""
+        raise TypeError(
+            f"the truth value of a Value is ambiguous ({describe(self)}): compare its "
+            "number (`v.data > 0`) for a decision taken once, or use an op (relu, step, "
+            "max) for a branch the graph should keep; `v is None` tests for a missing one"
+        )
+
     def detach(self) -> Value:
         """A new leaf with the same data (and label): the graph behind it is cut off."""
         return Value(self.data, self.label)

@@ -4,6 +4,11 @@ Each loss is the mean over samples, built from few engine nodes per sample so th
 `backward()` stays cheap. The lecture's vocabulary: a *margin* loss (hinge, multiclass
 SVM) is zero once the right score beats the others by the margin; cross-entropy is the
 softmax's negative log-likelihood; `l2` is the regulariser R(W) = Σ w².
+
+PyTorch writes some of them differently (each docstring says how; ``nn.compare`` applies
+it, tests/test_nn_torch.py proves it, the README tabulates it): multiclass_svm =
+C · MultiMarginLoss, hinge = 2 · MultiMarginLoss on [0, s], cross_entropy =
+CrossEntropyLoss, mse = MSELoss, and λ·l2 in `fit` = an optimiser's weight_decay=2λ.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ def mse(preds: Score | Sequence[Any], targets: Any) -> Value:
     """Mean squared error: mean over all entries of (pred - target)².
 
     `preds` and `targets` are aligned sequences (of scalars, or of equal-length rows).
+    PyTorch: ``MSELoss()(preds, targets)``, the same number (mean reduction).
     """
     p = [q for row in _as_list(preds, "preds") for q in _row(row)]
     t = [q for row in _as_list(targets, "targets") for q in _row(row)]
@@ -91,6 +97,10 @@ def hinge(scores: Sequence[Any], labels: Any) -> Value:
 
     Written per sample as relu(1 - s) for y = +1 and relu(1 + s) for y = -1: the same
     numbers with one op fewer than 1 - y·s.
+
+    PyTorch: ``2 · MultiMarginLoss()(cat([0, s]), class id)``, class id 1 for y = +1
+    and 0 for y = -1: the pair of scores [0, s] gives Σ_{j≠y} max(0, 1 - s_y + s_j) / 2
+    = relu(1 - y·s) / 2. (``HingeEmbeddingLoss`` is another loss: it reads y = +1 as s.)
     """
     s = _as_list(scores, "scores")
     y = _as_list(labels, "labels")
@@ -131,6 +141,9 @@ def multiclass_svm(score_rows: Sequence[Any], labels: Any, margin: float = 1.0) 
     (margin − s_y) + s_j: one node ``margin − s_y`` per row, shared by its margins, and no
     score difference lost to rounding at the hinge (scores [1, 0, 3.7e-209], label 0: the
     loss is 3.7e-209, not 0).
+
+    PyTorch: ``C · MultiMarginLoss(margin=margin)(s, y)`` for C classes: torch divides
+    each row's sum by the number of classes (its 1/C), chainrule does not (the lecture's).
     """
     margin = check_finite_nonneg("multiclass_svm: margin", margin)
     row_losses = []
@@ -143,18 +156,27 @@ def multiclass_svm(score_rows: Sequence[Any], labels: Any, margin: float = 1.0) 
 def cross_entropy(score_rows: Sequence[Any], labels: Any) -> Value:
     """Softmax cross-entropy: mean over rows of logsumexp(s) - s_y.
 
-    One stable `logsumexp` node per row, so logits of ±1e4 give finite losses and
-    exact softmax gradients.
+    One ``ag.cross_entropy`` node per row: logits of ±1e4 give finite losses and exact
+    softmax gradients, and a small loss keeps its relative accuracy as in PyTorch's
+    float64 (logits [33, 0, -33], label 0: 4.66e-15, not 7.1e-15). PyTorch:
+    ``CrossEntropyLoss()(s, y)`` (logits, class ids; mean reduction), the same number.
     """
     row_losses = [
-        ag.logsumexp(row) - row[yi] for row, yi in _class_rows(score_rows, labels, "cross_entropy")
+        ag.cross_entropy(row, label=yi)
+        for row, yi in _class_rows(score_rows, labels, "cross_entropy")
     ]
     return _mean(row_losses)
 
 
 def l2(params: Iterable[Value]) -> Value:
     """The L2 regulariser R = Σ p², as ONE dot node of the parameters with themselves
-    (labelled ``R``, the lecture's R(W))."""
+    (labelled ``R``, the lecture's R(W)).
+
+    PyTorch has no loss for it; its optimisers' ``weight_decay`` adds wd·p to each
+    gradient instead. ``fit(l2=λ)`` adds λ·Σp², whose gradient is 2λp: it is
+    ``torch.optim.SGD(..., weight_decay=2λ)`` (Adam's L2 ``weight_decay=2λ`` too, not
+    AdamW's); torch's loss value then leaves out the λ·Σp² that fit's History includes.
+    """
     ps = list(params)
     if not ps:
         return Value(0.0, label="R")
