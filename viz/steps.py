@@ -61,6 +61,14 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
             f"backward_steps draws every node, and this graph has {len(drawn.order)} values "
             f"(over max_nodes={budget}): step through a smaller graph, or pass max_nodes=None"
         )
+    frames = step_frames(root, drawn, options, by)
+    return [Graph(write_dot(root, drawn, options, frame)) for frame in frames]
+
+
+def step_frames(root: Value, drawn, options: Options, by: str = "node") -> list[Frame]:
+    """The Frames of ``backward_steps``: the seed, then one per node (or per edge) in
+    backward's order, each with the gradients known after that step and its caption.
+    ``viz.explore`` steps through the same frames on its live drawing."""
     steps = list(ag.chain_rule_steps(root))
     grads: dict[Value, float] = {n: 0.0 for n in drawn.order}
     grads[root] = 1.0
@@ -70,9 +78,7 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
     edges = sum(len(step.edges) for step in steps)
     count = edges if by == "edge" else len(steps)
     seed_title = said["seed_title"].format(n=count, root=root_name(root, options))
-    frames = [
-        Graph(write_dot(root, drawn, options, Frame(dict(grads), set(known), {}, None, seed_title)))
-    ]
+    frames = [Frame(dict(grads), set(known), {}, None, seed_title)]
     k = 0
     for step in steps:
         if by == "node":
@@ -86,13 +92,11 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
             if by == "edge":
                 k += 1
                 title = _edge_title(k, edges, root, step, slot, first, options)
-                frame = Frame(
-                    dict(grads), set(known), dict(flows), step.node, title, (step.node, slot)
+                frames.append(
+                    Frame(dict(grads), set(known), dict(flows), step.node, title, (step.node, slot))
                 )
-                frames.append(Graph(write_dot(root, drawn, options, frame)))
         if by == "node":
-            frame = Frame(dict(grads), set(known), dict(flows), step.node, title)
-            frames.append(Graph(write_dot(root, drawn, options, frame)))
+            frames.append(Frame(dict(grads), set(known), dict(flows), step.node, title))
     return frames
 
 
