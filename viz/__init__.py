@@ -46,11 +46,11 @@ def __getattr__(name: str):
     """``viz.Explorer`` and ``viz.Playground``: imported when first asked for, so that
     ``import viz`` needs no anywidget (the ``widgets`` extra)."""
     if name == "Explorer":
-        from .explore import Explorer
+        from .explorer import Explorer
 
         return Explorer
     if name == "Playground":
-        from .playground import Playground
+        from .playground_widget import Playground
 
         return Playground
     raise AttributeError(f"module 'viz' has no attribute {name!r}")

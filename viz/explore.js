@@ -61,6 +61,7 @@ function render({ model, el }) {
   const W = model.get("words");
   const offline = !!model.get("offline");
   el.classList.add("cr-explore");
+  el.dataset.lmSuppressShortcuts = "true";  // JupyterLab: keys typed here are ours
   el.replaceChildren();
   const style = make("style");
   style.textContent = CSS;
@@ -305,11 +306,20 @@ function render({ model, el }) {
       box.id = "cr-" + leaf.key + "-" + Math.random().toString(36).slice(2, 8);
       label.htmlFor = box.id;
       box.disabled = offline;
-      box.addEventListener("change", () => {
+      let sent = box.value;
+      const submit = () => {
+        if (box.value === sent) return;
+        sent = box.value;
         seq += 1;
         pending[seq] = performance.now();
         model.send({ type: "set", key: leaf.key, text: box.value, seq });
+      };
+      // Enter is the notebook's own shortcut too: keep it (and every key typed) here
+      box.addEventListener("keydown", (e) => {
+        e.stopPropagation();
+        if (e.key === "Enter") { e.preventDefault(); submit(); }
       });
+      box.addEventListener("change", submit);
       row.append(label, box);
       if (errors[leaf.key]) row.append(make("span", "cr-error", errors[leaf.key]));
       leavesBox.append(row);

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from autograd import Value
 
 if TYPE_CHECKING:
-    from .explore import Explorer
-    from .playground import Playground
+    from .explorer import Explorer
+    from .playground_widget import Playground
 
 
 def explore(root: Value, *, lang: str = "en") -> Explorer:
@@ -18,7 +18,7 @@ def explore(root: Value, *, lang: str = "en") -> Explorer:
     backward by node or by edge, change a labelled leaf in its box (forward and backward
     run again in the kernel), zoom and pan; ``.save("explore.html")`` works without a
     kernel. A graph too large to draw is folded or refused as ``draw_graph`` does."""
-    from .explore import Explorer
+    from .explorer import Explorer
 
     return Explorer(root, lang=lang)
 
@@ -41,7 +41,7 @@ def playground(
     train / pause / one step; the decision boundary, train and test points and the loss
     curve update while it trains; a click on the plot adds a point of the chosen class;
     each hidden unit's map on demand."""
-    from .playground import Playground
+    from .playground_widget import Playground
 
     return Playground(
         data=data,
