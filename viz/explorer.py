@@ -152,4 +152,3 @@ class Explorer(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"<viz.Explorer of {self.state['root']['name']}; .save('explore.html')>"
-

@@ -156,9 +156,7 @@ class LiveGraph:
     def leaves(self) -> list[Value]:
         """The labelled leaves drawn in their own box (inputs first, then parameters)."""
         shown = [
-            v
-            for v in self.order
-            if not v.parents and v.label and self._folded_into(v) is None
+            v for v in self.order if not v.parents and v.label and self._folded_into(v) is None
         ]
         shown.sort(key=is_parameter)
         return shown[:MAX_LEAF_BOXES]
@@ -179,9 +177,7 @@ class LiveGraph:
 
     def drawn(self) -> DrawnNodes:
         c = self.copies
-        owner = {
-            c[v]: c[out] for v, out in self.owner.items() if out not in self.unfolded
-        }
+        owner = {c[v]: c[out] for v, out in self.owner.items() if out not in self.unfolded}
         order = [c[v] for v in self.order]
         return DrawnNodes(order, {v: i for i, v in enumerate(order)}, owner)
 
@@ -209,7 +205,10 @@ class LiveGraph:
                 }
                 for v in self.leaves()
             ],
-            "root": {"name": shown_name(self.root, self.opts) or "out", "data": fmt(self.root.data)},
+            "root": {
+                "name": shown_name(self.root, self.opts) or "out",
+                "data": fmt(self.root.data),
+            },
             "folded": sorted({k for v, k in keys.items() if k.startswith("n")}),
         }
         return state

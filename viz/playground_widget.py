@@ -90,7 +90,9 @@ def check_settings(
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"{name} must be a number, got {value!r}")
         if not math.isfinite(value) or (value <= 0 if low is not None else value < 0):
-            raise ValueError(f"{name} must be {'> 0' if low is not None else '>= 0'}, got {value!r}")
+            raise ValueError(
+                f"{name} must be {'> 0' if low is not None else '>= 0'}, got {value!r}"
+            )
     if isinstance(n, bool) or not isinstance(n, int) or not 10 <= n <= 1000:
         raise ValueError(f"n must be a whole number from 10 to 1000, got {n!r}")
     return sizes
@@ -244,9 +246,10 @@ class Playground(anywidget.AnyWidget):
         confidence = np.tanh(np.abs(margins.max(axis=1)))
         train_acc, test_acc = self.accuracy
         with no_grad():
-            test_loss = float(
-                objective(self.model, self.X_test, self.y_test, loss=self.loss, l2=self.settings["l2"]).data
-            )  # fmt: skip
+            test = objective(
+                self.model, self.X_test, self.y_test, loss=self.loss, l2=self.settings["l2"]
+            )
+            test_loss = float(test.data)
         self.test_history.append(test_loss)
         view = {
             "epoch": self.epoch,
@@ -254,8 +257,8 @@ class Playground(anywidget.AnyWidget):
             "size": GRID,
             "cls": cls.astype(int).tolist(),
             "conf": np.round(confidence, 3).tolist(),
-            "train": [[round(float(a), 4), round(float(b), 4), int(c)] for (a, b), c in zip(self.X, self.y)],
-            "test": [[round(float(a), 4), round(float(b), 4), int(c)] for (a, b), c in zip(self.X_test, self.y_test)],
+            "train": _points(self.X, self.y),
+            "test": _points(self.X_test, self.y_test),
             "loss": [round(v, 6) for v in self.history],
             "test_loss": self.test_history[-1],
             "accuracy": [train_acc, test_acc],
@@ -351,7 +354,9 @@ class Playground(anywidget.AnyWidget):
         for px, py, c in v["train"]:
             sx, sy = at(px, py)
             colour = v["colours"][c]
-            parts.append(f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="4" fill="{colour}" stroke="white"/>')
+            parts.append(
+                f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="4" fill="{colour}" stroke="white"/>'
+            )
         for px, py, c in v["test"]:
             sx, sy = at(px, py)
             colour = v["colours"][c]
@@ -379,7 +384,9 @@ class Playground(anywidget.AnyWidget):
                 f"{size + 16 + k * step:.1f},{top + h - loss / hi * h:.1f}"
                 for k, loss in enumerate(v["loss"])
             )
-            parts.append(f'<polyline points="{points}" fill="none" stroke="#b91c1c" stroke-width="1.5"/>')
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="#b91c1c" stroke-width="1.5"/>'
+            )
             parts.append(
                 f'<text x="{size + 16}" y="{top - 4}" font-size="11" fill="#6b7280">'
                 f"{html.escape(said['pg_loss_curve'])}</text>"
@@ -400,3 +407,8 @@ class Playground(anywidget.AnyWidget):
             f"<viz.Playground: {s['data']}, MLP 2-{s['hidden'].replace(',', '-')}, "
             f"{s['activation']}, {self.loss}, epoch {self.epoch}>"
         )
+
+
+def _points(X: np.ndarray, y: np.ndarray) -> list[list[float]]:
+    """Points as [x, y, class] rows, rounded for the front end."""
+    return [[round(float(a), 4), round(float(b), 4), int(c)] for (a, b), c in zip(X, y)]
