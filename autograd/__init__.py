@@ -3,10 +3,16 @@
 Start reading at ``autograd/value.py``: it opens with the chain rule, written once
 (``chain_rule_steps``). The rules of the ops are ``autograd/ops.py``, one function each;
 ``autograd/higher_order.py`` runs the chain rule on Values (``grad(create_graph=True)``,
-``hessian``) for derivatives of any order.
+``hessian``) for derivatives of any order; ``autograd/compiled.py`` records a graph
+once and replays it with numpy (``compile``).
 These are the public names; ``nn`` and ``viz`` use nothing else.
 """
 
+from autograd.compiled import (
+    Group,
+    Program,
+    compile,  # noqa: F401 (ag.compile; not in __all__, see below)
+)
 from autograd.forward import ENGINE_ERRORS
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.higher_order import grad, hessian
@@ -41,14 +47,16 @@ from autograd.registry import OPS, op
 from autograd.spec import OpSpec
 from autograd.value import ChainRuleStep, Value, chain_rule_steps, topo_order
 
-# ``from autograd import *`` leaves the builtins abs, max, min, pow and sum alone:
-# use ag.abs, ag.max, ag.min, ag.pow and ag.sum.
+# ``from autograd import *`` leaves the builtins abs, compile, max, min, pow and sum
+# alone: use ag.abs, ag.compile, ag.max, ag.min, ag.pow and ag.sum.
 __all__ = [
     "ENGINE_ERRORS",
     "OPS",
     "ChainRuleStep",
     "GradcheckError",
+    "Group",
     "OpSpec",
+    "Program",
     "Value",
     "chain_rule_steps",
     "add",

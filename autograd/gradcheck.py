@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from autograd.forward import ENGINE_ERRORS, apply_nary
 from autograd.higher_order import grad, local_terms
-from autograd.modes import no_grad
+from autograd.modes import is_grad_enabled, no_grad
 from autograd.value import Value, topo_order
 
 
@@ -43,23 +43,44 @@ def numerical_grad(
 ) -> list[float]:
     """∂fn/∂input_i by central differences (f(x+h) - f(x-h)) / 2h, for every input.
 
-    ``fn(*inputs)`` must return a Value; inputs may be Values or numbers, and each
-    Value's ``data`` is restored exactly afterwards (even if ``fn`` raises).
+    The step is relative, h = eps·max(1, |x|): an absolute 1e-6 would vanish in the
+    rounding of an input like 1e300. ``fn(*inputs)`` must return a Value; inputs may be
+    Values or numbers, and each Value's ``data`` is restored exactly afterwards (even
+    if ``fn`` raises).
     """
+    eps = _positive("numerical_grad: eps", eps)
     values = _as_values(inputs)
     grads = []
     with no_grad():
         for v in values:
             original = v.data
+            h = step(original, eps)
             try:
-                v.data = original + eps
+                v.data = original + h
                 plus = _scalar(fn, values)
-                v.data = original - eps
+                v.data = original - h
                 minus = _scalar(fn, values)
             finally:
                 v.data = original
-            grads.append((plus - minus) / (2.0 * eps))
+            grads.append((plus - minus) / (2.0 * h))
     return grads
+
+
+def step(x: float, eps: float) -> float:
+    """The finite-difference step at ``x``: eps, scaled up with |x| past 1."""
+    return eps * max(1.0, abs(x)) if math.isfinite(x) else eps
+
+
+def _positive(what: str, x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not (math.isfinite(x) and x > 0):
+        raise ValueError(f"{what} must be a positive finite number, got {x!r}")
+    return float(x)
+
+
+def _nonnegative(what: str, x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not (math.isfinite(x) and x >= 0):
+        raise ValueError(f"{what} must be a finite number >= 0, got {x!r}")
+    return float(x)
 
 
 def _number(x: float) -> str:
@@ -89,10 +110,11 @@ def _wrong_rules(root: Value, eps: float, atol: float, rtol: float) -> list[str]
         xs = [p.data for p in node.parents]
         for i, stored in enumerate(node.local_grads):
             plus, minus = list(xs), list(xs)
-            plus[i] += eps
-            minus[i] -= eps
+            h = step(xs[i], eps)
+            plus[i] += h
+            minus[i] -= h
             try:
-                numeric = (spec.evaluate(plus)[0] - spec.evaluate(minus)[0]) / (2.0 * eps)
+                numeric = (spec.evaluate(plus)[0] - spec.evaluate(minus)[0]) / (2.0 * h)
             except ENGINE_ERRORS:
                 continue  # the finite difference leaves the op's domain: no verdict
             if not _close(stored, numeric, atol, rtol):
@@ -126,6 +148,14 @@ def gradcheck(
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
+    eps = _positive("gradcheck: eps", eps)
+    atol = _nonnegative("gradcheck: atol", atol)
+    rtol = _nonnegative("gradcheck: rtol", rtol)
+    if not is_grad_enabled():
+        raise RuntimeError(
+            "gradcheck was called inside no_grad(): no graph is recorded there, so every "
+            "analytic gradient would read 0. Call it outside no_grad()"
+        )
     values = _as_values(inputs)
     saved = [v.grad for v in values]
     try:
@@ -187,20 +217,21 @@ def _check_second_order(
 def _numerical_second(
     fn: Callable[..., Value], values: list[Value], eps: float
 ) -> list[list[float]]:
-    """H[i][j] = (∂fn/∂x_i at x_j + eps - at x_j - eps) / 2eps, first derivatives from
+    """H[i][j] = (∂fn/∂x_i at x_j + h - at x_j - h) / 2h (h: ``step``), first derivatives from
     ``grad`` (the ops' float rules); each input's data is restored exactly."""
     rows = [[0.0] * len(values) for _ in values]
     for j, v in enumerate(values):
         original = v.data
+        h = step(original, eps)
         try:
-            v.data = original + eps
+            v.data = original + h
             plus = _first_derivatives(fn, values)
-            v.data = original - eps
+            v.data = original - h
             minus = _first_derivatives(fn, values)
         finally:
             v.data = original
         for i, (p, m) in enumerate(zip(plus, minus)):
-            rows[i][j] = (p - m) / (2.0 * eps)
+            rows[i][j] = (p - m) / (2.0 * h)
     return rows
 
 
@@ -236,10 +267,11 @@ def _wrong_second_order_rules(root: Value, eps: float, atol: float, rtol: float)
             )
             for j, slope in enumerate(slopes):
                 plus, minus = list(xs), list(xs)
-                plus[j] += eps
-                minus[j] -= eps
+                h = step(xs[j], eps)
+                plus[j] += h
+                minus[j] -= h
                 try:
-                    numeric = (spec.evaluate(plus)[1][i] - spec.evaluate(minus)[1][i]) / (2.0 * eps)
+                    numeric = (spec.evaluate(plus)[1][i] - spec.evaluate(minus)[1][i]) / (2.0 * h)
                 except ENGINE_ERRORS:
                     continue  # the finite difference leaves the op's domain: no verdict
                 if not _close(slope, numeric, atol, rtol):

@@ -6,6 +6,10 @@ gradient test checks it; ``operator``/``dunders`` say which Python operator the 
 The registry (``@op``) makes the Value method, the operator, the function of
 Values/numbers and the display tag from it: adding an op touches this file alone.
 
+Each registration also declares the rule on numpy arrays (``array=``, see ``@op``):
+what ``ag.compile`` replays a whole group of same-op nodes with. It receives the numpy
+module as ``np`` (this file imports no numpy), one element per node on the last axis.
+
 Rules raise ``ValueError`` (outside the domain), ``ZeroDivisionError`` (division by
 zero) or ``OverflowError`` (result too large); ``forward.failure`` adds the op and
 operands.
@@ -37,6 +41,51 @@ def _exp(x: float) -> float:
         raise OverflowError("result is too large for a float") from None
 
 
+# -- the array forms that need more than one line (named by the op they serve) ----------
+# Each computes what its rule does, in the same order; where the rule raises, they give
+# NaN or inf (the replay then re-runs the rule for its error), never a wrong number.
+
+
+def _same_twice(out):
+    return out, (out,)
+
+
+def _sqrt_arrays(out):
+    return out, (0.5 / out,)  # 0 gives inf, which the replay sends to the rule
+
+
+def _tanh_arrays(t):
+    return t, (1.0 - t * t,)
+
+
+def _sigmoid_arrays(np, a):
+    z = np.exp(-np.abs(a))  # e^-a for a >= 0, e^a below: as the rule's two cases
+    s = np.where(a >= 0.0, 1.0 / (1.0 + z), z / (1.0 + z))
+    return s, (s * (1.0 - s),)
+
+
+def _elu_arrays(np, a, alpha):
+    below = np.minimum(a, 0.0)  # the rule's e^a only where a <= 0 (no overflow elsewhere)
+    return (
+        np.where(a > 0.0, a, alpha * np.expm1(below)),
+        (np.where(a > 0.0, 1.0, alpha * np.exp(below)),),
+    )
+
+
+def _extreme_arrays(np, xs, picked):
+    n, g = xs.shape
+    local = np.zeros((n, g))
+    local[picked, np.arange(g)] = 1.0  # the first arg-max (arg-min) of each node
+    return xs[picked, np.arange(g)], (local,)
+
+
+def _logsumexp_arrays(np, xs):
+    m = xs.max(axis=0)
+    es = np.exp(xs - m)
+    total = np.add.reduce(es, axis=0)
+    return m + np.log(total), (es / total,)
+
+
 # -- binary arithmetic -----------------------------------------------------------------
 
 
@@ -46,6 +95,7 @@ def _exp(x: float) -> float:
     operator="+",
     dunders=("__add__", "__radd__"),
     local=lambda a, b: (1, 1),
+    array=lambda np, a, b: (a + b, _ONES),
     examples=_PAIRS,
 )
 def add(a: float, b: float):
@@ -59,6 +109,7 @@ def add(a: float, b: float):
     operator="-",
     dunders=("__sub__", "__rsub__"),
     local=lambda a, b: (1, -1),
+    array=lambda np, a, b: (a - b, (1.0, -1.0)),
     examples=_PAIRS,
 )
 def sub(a: float, b: float):
@@ -72,6 +123,7 @@ def sub(a: float, b: float):
     operator="*",
     dunders=("__mul__", "__rmul__"),
     local=lambda a, b: (b, a),
+    array=lambda np, a, b: (a * b, (b, a)),
     examples=_PAIRS,
 )
 def mul(a: float, b: float):
@@ -85,6 +137,7 @@ def mul(a: float, b: float):
     operator="/",
     dunders=("__truediv__", "__rtruediv__"),
     local=lambda a, b: (1 / b, -a / b**2),
+    array=lambda np, a, b: (a / b, (1.0 / b, -a * (1.0 / b) * (1.0 / b))),
     examples=_PAIRS,
 )
 def div(a: float, b: float):
@@ -95,26 +148,45 @@ def div(a: float, b: float):
     return a / b, (inv, -a * inv * inv)
 
 
+def _pow_arrays(np, a, b):  # a <= 0 gives NaN somewhere: the replay re-runs the rule
+    out = a**b
+    return out, (b * a ** (b - 1.0), out * np.log(a))
+
+
 @op(
     "pow",
     tag="**",
     operator="**",
     dunders=("__pow__", "__rpow__"),
     local=lambda a, b, *, out: (b * a ** (b - 1), out * call("log", a)),
+    array=lambda np, a, b: _pow_arrays(np, a, b),
     examples=[(1.5, -2.0), (0.3, 0.7), (2.0, 3.0)],
 )
 def pow_(a: float, b: float):
     """a ** b with a Value exponent; local gradients b·a^(b-1) and a^b·ln a.
 
-    Needs a > 0 (ln a must exist): a <= 0 -> ValueError.
+    Needs a > 0 (ln a must exist), except 0 ** b with b >= 1, which is 0 with PyTorch's
+    gradients: b·0^(b-1) for the base (1 at b = 1, else 0) and 0 for the exponent (the
+    limit of a^b·ln a as a -> 0+). Any other a <= 0 -> ValueError.
     """
+    if a == 0.0 and b >= 1.0:
+        return 0.0, (1.0 if b == 1.0 else 0.0, 0.0)
     if a <= 0.0:
-        raise ValueError("a Value exponent needs a base > 0 (the gradient uses ln base)")
+        raise ValueError(
+            "a Value exponent needs a base > 0 (the gradient uses ln base), or base 0 "
+            "with an exponent >= 1"
+        )
     try:
         out = a**b
         return out, (b * a ** (b - 1.0), out * math.log(a))
     except OverflowError:
         raise OverflowError("result is too large for a float") from None
+
+
+def _powc_arrays(np, a, c):  # faults come out infinite or NaN: the rule names them
+    if c == 0.0:
+        return np.ones_like(a), (0.0,)
+    return a**c, (c * a ** (c - 1.0),)
 
 
 @op(
@@ -123,6 +195,7 @@ def pow_(a: float, b: float):
     operator="**",
     number_form_of="pow",
     local=lambda a, *, exponent: (exponent * a ** (exponent - 1),),
+    array=lambda np, a, *, exponent: _powc_arrays(np, a, exponent),
     examples=[(1.5,), (0.4,), (2.5,)],
 )
 def powc(a: float, *, exponent: float = 2.0):
@@ -152,13 +225,26 @@ def powc(a: float, *, exponent: float = 2.0):
 # -- unary -----------------------------------------------------------------------------
 
 
-@op("neg", operator="-", dunders=("__neg__",), local=lambda a: (-1,), examples=[(1.5,), (-0.3,)])
+@op(
+    "neg",
+    operator="-",
+    dunders=("__neg__",),
+    local=lambda a: (-1,),
+    array=lambda np, a: (-a, (-1.0,)),
+    examples=[(1.5,), (-0.3,)],
+)
 def neg(a: float):
     """-a; local gradient -1."""
     return -a, (-1.0,)
 
 
-@op("abs", dunders=("__abs__",), local=lambda a: (above(a) - below(a),), examples=[(1.5,), (-0.3,)])
+@op(
+    "abs",
+    dunders=("__abs__",),
+    local=lambda a: (above(a) - below(a),),
+    array=lambda np, a: (np.abs(a), (np.sign(a),)),
+    examples=[(1.5,), (-0.3,)],
+)
 def abs_(a: float):
     """|a|; local gradient sign(a); at the kink abs'(0) = 0. NaN stays NaN."""
     if a > 0.0:
@@ -168,14 +254,24 @@ def abs_(a: float):
     return abs(a), (a * 0.0,)  # 0 -> slope 0; NaN -> NaN
 
 
-@op("exp", local=lambda a, *, out: (out,), examples=[(0.5,), (-1.3,), (2.0,)])
+@op(
+    "exp",
+    local=lambda a, *, out: (out,),
+    array=lambda np, a: _same_twice(np.exp(a)),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
 def exp(a: float):
     """e^a; local gradient e^a. Overflow (a > ~709) -> OverflowError."""
     out = _exp(a)
     return out, (out,)
 
 
-@op("log", local=lambda a: (1 / a,), examples=[(0.5,), (1.3,), (7.0,)])
+@op(
+    "log",
+    local=lambda a: (1 / a,),
+    array=lambda np, a: (np.log(a), (1.0 / a,)),
+    examples=[(0.5,), (1.3,), (7.0,)],
+)
 def log(a: float):
     """ln a; local gradient 1/a. Needs a > 0, else ValueError."""
     if a <= 0.0:
@@ -183,7 +279,12 @@ def log(a: float):
     return math.log(a), (1.0 / a,)
 
 
-@op("sqrt", local=lambda a, *, out: (1 / (2 * out),), examples=[(0.5,), (1.3,), (7.0,)])
+@op(
+    "sqrt",
+    local=lambda a, *, out: (1 / (2 * out),),
+    array=lambda np, a: _sqrt_arrays(np.sqrt(a)),
+    examples=[(0.5,), (1.3,), (7.0,)],
+)
 def sqrt(a: float):
     """√a; local gradient 1/(2√a). a < 0 -> ValueError; at 0 the slope is infinite -> ValueError."""
     if a < 0.0:
@@ -194,7 +295,12 @@ def sqrt(a: float):
     return out, (0.5 / out,)
 
 
-@op("tanh", local=lambda a, *, out: (1 - out**2,), examples=[(0.5,), (-1.3,), (2.0,)])
+@op(
+    "tanh",
+    local=lambda a, *, out: (1 - out**2,),
+    array=lambda np, a: _tanh_arrays(np.tanh(a)),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
 def tanh(a: float):
     """tanh a; local gradient 1 - tanh² a. Stable for any |a|."""
     t = math.tanh(a)
@@ -208,14 +314,24 @@ def _sigmoid(a: float) -> float:
     return z / (1.0 + z)
 
 
-@op("sigmoid", local=lambda a, *, out: (out * (1 - out),), examples=[(0.5,), (-1.3,), (2.0,)])
+@op(
+    "sigmoid",
+    local=lambda a, *, out: (out * (1 - out),),
+    array=lambda np, a: _sigmoid_arrays(np, a),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
 def sigmoid(a: float):
     """σ(a) = 1/(1+e^-a); local gradient σ(a)(1-σ(a)). Stable for any |a|."""
     s = _sigmoid(a)
     return s, (s * (1.0 - s),)
 
 
-@op("relu", local=lambda a: (above(a),), examples=[(0.5,), (-1.3,), (2.0,)])
+@op(
+    "relu",
+    local=lambda a: (above(a),),
+    array=lambda np, a: (np.where(a > 0.0, a, 0.0), (np.where(a > 0.0, 1.0, 0.0),)),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
 def relu(a: float):
     """max(0, a); local gradient 1 if a > 0 else 0 (relu'(0) = 0). NaN stays NaN."""
     if a > 0.0:
@@ -228,6 +344,10 @@ def relu(a: float):
 @op(
     "leaky_relu",
     local=lambda a, *, alpha: (above(a) + alpha * at_most(a),),
+    array=lambda np, a, *, alpha: (
+        np.where(a > 0.0, a, alpha * a),
+        (np.where(a > 0.0, 1.0, alpha),),
+    ),
     examples=[(0.5,), (-1.3,), (2.0,)],
 )
 def leaky_relu(a: float, *, alpha: float = 0.1):
@@ -240,6 +360,7 @@ def leaky_relu(a: float, *, alpha: float = 0.1):
 @op(
     "elu",
     local=lambda a, *, alpha: (above(a) + alpha * call("exp", a) * at_most(a),),
+    array=lambda np, a, *, alpha: _elu_arrays(np, a, alpha),
     examples=[(0.5,), (-1.3,), (2.0,)],
 )
 def elu(a: float, *, alpha: float = 1.0):
@@ -250,13 +371,26 @@ def elu(a: float, *, alpha: float = 1.0):
     return alpha * math.expm1(a), (alpha * e,)
 
 
-@op("softplus", local=lambda a: (call("sigmoid", a),), examples=[(0.5,), (-1.3,), (2.0,)])
+@op(
+    "softplus",
+    local=lambda a: (call("sigmoid", a),),
+    array=lambda np, a: (
+        np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))),
+        (_sigmoid_arrays(np, a)[0],),
+    ),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
 def softplus(a: float):
     """ln(1 + e^a), computed stably; local gradient σ(a)."""
     return max(a, 0.0) + math.log1p(math.exp(-abs(a))), (_sigmoid(a),)
 
 
-@op("step", local=lambda a: (0,), examples=[(0.5,), (-1.3,)])
+@op(
+    "step",
+    local=lambda a: (0,),
+    array=lambda np, a: (np.where(a > 0.0, 1.0, 0.0), (0.0,)),
+    examples=[(0.5,), (-1.3,)],
+)
 def step(a: float):
     """1 if a > 0 else 0 (Rosenblatt's activation); local gradient 0 everywhere. NaN stays NaN."""
     if a > 0.0:
@@ -269,7 +403,13 @@ def step(a: float):
 # -- n-ary: ONE node over many inputs --------------------------------------------------
 
 
-@op("sum", sequences=1, local=lambda xs: [1] * len(xs), examples=[(0.3, -1.2, 2.1), (-0.5,)])
+@op(
+    "sum",
+    sequences=1,
+    local=lambda xs: [1] * len(xs),
+    array=lambda np, xs: (np.add.reduce(xs, axis=0), (1.0,)),  # in order, as sum() adds
+    examples=[(0.3, -1.2, 2.1), (-0.5,)],
+)
 def sum_(xs: list[float]):
     """Σ x_i, added as ``+`` would (float arithmetic); local gradient 1 on every edge."""
     return sum(xs), (1.0,) * len(xs)
@@ -279,6 +419,7 @@ def sum_(xs: list[float]):
     "dot",
     sequences=2,
     local=lambda ws, xs: (*xs, *ws),
+    array=lambda np, ws, xs: (np.add.reduce(ws * xs, axis=0), (xs, ws)),
     examples=[(0.3, -1.2, 2.1, 0.7, 1.5, -0.4), (2.0, 3.0)],
 )
 def dot(ws: list[float], xs: list[float]):
@@ -328,6 +469,7 @@ def _extreme(xs: list[float], pick) -> tuple[float, tuple[float, ...]]:
     "max",
     sequences=1,
     local=lambda xs, *, out: [first_equal(i, xs, out) for i in range(len(xs))],
+    array=lambda np, xs: _extreme_arrays(np, xs, xs.argmax(axis=0)),
     examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)],
 )
 def max_(xs: list[float]):
@@ -339,6 +481,7 @@ def max_(xs: list[float]):
     "min",
     sequences=1,
     local=lambda xs, *, out: [first_equal(i, xs, out) for i in range(len(xs))],
+    array=lambda np, xs: _extreme_arrays(np, xs, xs.argmin(axis=0)),
     examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)],
 )
 def min_(xs: list[float]):
@@ -350,6 +493,7 @@ def min_(xs: list[float]):
     "logsumexp",
     sequences=1,
     local=lambda xs, *, out: [call("exp", x - out) for x in xs],
+    array=lambda np, xs: _logsumexp_arrays(np, xs),
     examples=[(0.3, -1.2, 2.1), (-0.5, -0.7)],
 )
 def logsumexp(xs: list[float]):

@@ -19,9 +19,11 @@ and make ONE node whose parents are all the elements.
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import inspect
 import numbers
+import pickle
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -30,6 +32,20 @@ from autograd.spec import OpSpec, Rule
 from autograd.value import Value
 
 OPS: dict[str, OpSpec] = {}
+
+
+def registered_op(name: str, static: dict[str, float]) -> OpSpec:
+    """The registered op ``name`` with its static parameters: how a pickled node finds
+    its op again (ops pickle by name, never their functions)."""
+    if name not in OPS:
+        raise pickle.UnpicklingError(
+            f"op {name!r} is not registered in this process: import the module that "
+            f"defines it before unpickling"
+        )
+    return bind(OPS[name], **static) if static else OPS[name]
+
+
+copyreg.pickle(OpSpec, lambda spec: (registered_op, (spec.name, dict(spec.static))))
 """Every registered op by name, built-ins and user ops alike."""
 
 
@@ -64,6 +80,7 @@ def op(
     dunders: Sequence[str] = (),
     number_form_of: str | None = None,
     local: Callable[..., Sequence[Any]] | None = None,
+    array: Callable[..., Any] | None = None,
 ) -> Callable[[Rule], Callable]:
     """Register a rule ``f(floats..., *, static=default) -> (out, local_gradients)``.
 
@@ -85,6 +102,18 @@ def op(
     parameters if it uses them, returning one formula or number per input
     (``local=lambda a, b: (b, a)`` for mul; ``lambda a, *, out: (1 - out**2,)`` for
     tanh). Drawings write it on the edges; the op test checks it against the rule.
+
+    ``array`` declares the rule on numpy arrays, for ``ag.compile``'s replay: a
+    function ``(np, inputs..., *, static) -> (out, local_gradients)`` taking the numpy
+    module first (autograd itself never imports numpy) and one array per input, with
+    one element per node along the LAST axis: shape ``(g,)`` for a scalar input,
+    ``(n, g)`` for a sequence of n. It returns ``out`` of shape ``(g,)`` and one local
+    gradient per input (per sequence: ``(n, g)``), each an array or a number meaning
+    the same for every node (``lambda np, a, b: (a + b, (1.0, 1.0))``). It may raise
+    the rule's errors; the replay then re-runs the rule element by element for the
+    exact message, as it does wherever a number came out NaN or infinite. The op test
+    checks it against the rule. Without it, a compiled graph replays the op element
+    by element.
 
     What the rule returns is checked on every call (real numbers, stored as floats; one
     local gradient per input; a complex or other result is a TypeError naming the op).
@@ -126,6 +155,7 @@ def op(
             number_form_of,
             _input_names(rule),
             local,
+            array,
         )
         spec.apply = make_apply(spec) if arity else None
         function = _make_function(spec)
@@ -304,12 +334,17 @@ def _reflected(spec: OpSpec) -> Callable[[Value, object], Value]:
     """``2 - x``: the number is the first operand."""
     apply = spec.apply
 
-    def operator(self: Value, other: object) -> Value:
+    def operator(self: Value, other: object, modulo: object = None) -> Value:
+        if modulo is not None:
+            raise TypeError(_MODULUS)
         if not is_operand(other):
             return NotImplemented
         return apply(operand(other), self)
 
     return _documented(operator, spec)
+
+
+_MODULUS = "pow() with a modulus, pow(x, y, m), is not defined for Values (it is for ints)"
 
 
 def _with_number_form(spec: OpSpec, number_form: OpSpec) -> Callable[[Value, object], Value]:
@@ -318,7 +353,9 @@ def _with_number_form(spec: OpSpec, number_form: OpSpec) -> Callable[[Value, obj
     tag ``**2``)."""
     (parameter,) = number_form.static
 
-    def operator(self: Value, other: object) -> Value:
+    def operator(self: Value, other: object, modulo: object = None) -> Value:
+        if modulo is not None:
+            raise TypeError(_MODULUS)
         if isinstance(other, Value):
             return spec.apply(self, other)
         if not is_operand(other):

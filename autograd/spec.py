@@ -68,6 +68,7 @@ class OpSpec:
     number_form_of: str | None = None  # powc: what pow's operator makes of a number exponent
     inputs: tuple[str, ...] = ()  # the rule's input parameter names (a, b; xs; ws, xs)
     local: Callable[..., Sequence[Any]] | None = None  # the local-gradient formulas
+    array: Callable[..., Any] | None = None  # the rule on numpy arrays (ag.compile's replay)
     call: Rule = field(init=False, repr=False)  # the rule with the static parameters fixed
     apply: Callable[..., Any] | None = field(default=None, repr=False)
     function: Callable[..., Any] | None = field(default=None, repr=False)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -145,7 +146,7 @@ def as_float(x: object, what: str = "Value data") -> float:
     if t is bool or isinstance(x, Value) or not isinstance(x, numbers.Real):
         raise TypeError(f"{what} must be a real number (int or float), got {t.__name__}: {x!r}")
     try:
-        return float(x)
+        result = float(x)
     except OverflowError:
         digits = int(x.bit_length() * 0.30103) + 1 if isinstance(x, int) else "many"
         raise OverflowError(
@@ -153,6 +154,9 @@ def as_float(x: object, what: str = "Value data") -> float:
         ) from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{what} must be a real number, got {t.__name__}: {x!r}") from exc
+    if math.isinf(result) and x / 2 != x:  # finite, yet past a float (numpy longdouble)
+        raise OverflowError(f"{what} is too large for a float: {x!r}")
+    return result
 
 
 def plain_number(x: object) -> str:
@@ -289,6 +293,15 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __bool__(self) -> bool:
+        """Refused: ``if v:`` on a Value would decide one branch now, and a recorded
+        graph (``ag.compile``) would replay that branch whatever the numbers become."""
+        raise TypeError(
+            f"the truth value of a Value is ambiguous ({describe(self)}): compare its "
+            "number (`v.data > 0`) for a decision taken once, or use an op (relu, step, "
+            "max) for a branch the graph should keep; `v is None` tests for a missing one"
+        )
+
     def detach(self) -> Value:
         """A new leaf with the same data (and label): the graph behind it is cut off."""
         return Value(self.data, self.label)
@@ -313,8 +326,7 @@ class Value:
         if current.anomaly:
             _backward_checked(self, seed)
             return
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # the graph has no cycles; the collector would only slow this down
+        _pause_gc()  # the graph has no cycles; the collector would only slow this down
         try:
             order = interior_order(self)
             for node in order:
@@ -322,8 +334,102 @@ class Value:
             self.grad = seed
             _backward_unrolled(order)
         finally:
-            if gc_was_enabled:
-                gc.enable()
+            _resume_gc()
+
+    # -- pickling and copying -----------------------------------------------------------
+
+    def __reduce__(self):
+        """Pickle (for multiprocessing) and deep-copy a whole graph without recursion,
+        however deep: the nodes in topological order, each with its parents as indices.
+        Leaves other than this node are pickled as themselves (a model's parameters stay
+        shared with the model's copy); ops are pickled by name (``autograd.registry``),
+        so unpickling needs them registered. JSON stays the file format: never load an
+        untrusted pickle."""
+        order = topo_order(self)
+        index = {v: i for i, v in enumerate(order)}
+        entries: list[object] = []
+        for v in order:
+            if v._op is None and v is not self:
+                entries.append(v)
+                continue
+            parents = tuple(index[p] for p in v.parents)
+            many = v._op is not None and v._y is MANY_INPUTS
+            entries.append(
+                (
+                    type(v),
+                    v.data,
+                    v.grad,
+                    v.label,
+                    _extra_state(v),
+                    v._op,
+                    parents,
+                    v.local_grads,
+                    many,
+                )
+            )
+        return (_rebuilt, (entries,))
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # backward passes running now, in any thread
+_gc_was_enabled = False
+
+
+def _pause_gc() -> None:
+    """Switch the cyclic collector off for a backward pass. Counted under a lock, so
+    that passes in several threads leave it as they found it."""
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+
+
+def _resume_gc() -> None:
+    """The end of a backward pass: the last one running turns the collector back on
+    (if it was on before the first)."""
+    global _gc_pauses
+    with _gc_lock:
+        _gc_pauses -= 1
+        if _gc_pauses == 0 and _gc_was_enabled:
+            gc.enable()
+
+
+def _extra_state(v: Value) -> dict[str, object]:
+    """What a subclass of Value adds (nn's Parameter: its ``name``)."""
+    state = dict(getattr(v, "__dict__", {}))
+    for cls in type(v).__mro__:
+        if cls is Value or cls is object:
+            continue
+        for slot in cls.__dict__.get("__slots__", ()):
+            if hasattr(v, slot):
+                state[slot] = getattr(v, slot)
+    return state
+
+
+def _rebuilt(entries: list) -> Value:
+    """The graph ``Value.__reduce__`` recorded; returns its root (the last entry)."""
+    nodes: list[Value] = []
+    for entry in entries:
+        if isinstance(entry, Value):
+            nodes.append(entry)
+            continue
+        cls, data, grad, label, extra, spec, parents, local, many = entry
+        v = cls.__new__(cls)
+        v.data, v.grad, v.label, v._op = data, grad, label, spec
+        for name, value in extra.items():
+            setattr(v, name, value)
+        if spec is not None:
+            inputs = tuple(nodes[i] for i in parents)
+            if many:
+                v._x, v._y, v._dx, v._dy = inputs, MANY_INPUTS, tuple(local), None
+            elif len(inputs) == 1:
+                v._x, v._y, v._dx, v._dy = inputs[0], None, local[0], None
+            else:
+                v._x, v._y, v._dx, v._dy = inputs[0], inputs[1], local[0], local[1]
+        nodes.append(v)
+    return nodes[-1]
 
 
 def _backward_unrolled(order: list[Value]) -> None:

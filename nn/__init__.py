@@ -2,9 +2,10 @@
 
 Rosenblatt's `Perceptron`, the `LinearClassifier` s = Wx + b, micrograd's `Neuron` /
 `Layer` / `MLP` (with every classic activation) and `Maxout`; `losses` (mse, hinge,
-multiclass SVM, cross-entropy, l2), `optim` (SGD, Adam), toy 2-D `data` sets, `fit`
-to train any of them and `objective`, the number it minimises. Models save to and
-`load` from a JSON file.
+multiclass SVM, cross-entropy, l2), `optim` (SGD with momentum and Nesterov, Adam,
+AdamW), toy 2-D `data` sets, `fit` to train any of them and `objective`, the number it
+minimises. Models save to and `load` from a JSON file. `to_torch` / `from_torch` /
+`compare`: the bridge to PyTorch (the ``torch`` extra, imported only when they are called).
 """
 
 from . import data, losses, optim
@@ -14,6 +15,8 @@ from .module import Module
 from .parameter import Parameter
 from .perceptron import Perceptron
 from .serialize import load
+from .torch_bridge import from_torch, to_torch
+from .torch_compare import compare
 from .train import History, fit, objective, predict
 
 __all__ = [
@@ -33,4 +36,7 @@ __all__ = [
     "predict",
     "load",
     "History",
+    "to_torch",
+    "from_torch",
+    "compare",
 ]

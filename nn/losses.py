@@ -4,6 +4,11 @@ Each loss is the mean over samples, built from few engine nodes per sample so th
 `backward()` stays cheap. The lecture's vocabulary: a *margin* loss (hinge, multiclass
 SVM) is zero once the right score beats the others by the margin; cross-entropy is the
 softmax's negative log-likelihood; `l2` is the regulariser R(W) = Σ w².
+
+PyTorch writes some of them differently (each docstring says how; ``nn.compare`` applies
+it, tests/test_nn_torch.py proves it, the README tabulates it): multiclass_svm =
+C · MultiMarginLoss, hinge = 2 · MultiMarginLoss on [0, s], cross_entropy =
+CrossEntropyLoss, mse = MSELoss, and λ·l2 in `fit` = an optimiser's weight_decay=2λ.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ def mse(preds: Score | Sequence[Any], targets: Any) -> Value:
     """Mean squared error: mean over all entries of (pred - target)².
 
     `preds` and `targets` are aligned sequences (of scalars, or of equal-length rows).
+    PyTorch: ``MSELoss()(preds, targets)``, the same number (mean reduction).
     """
     p = [q for row in _as_list(preds, "preds") for q in _row(row)]
     t = [q for row in _as_list(targets, "targets") for q in _row(row)]
@@ -91,6 +97,10 @@ def hinge(scores: Sequence[Any], labels: Any) -> Value:
 
     Written per sample as relu(1 - s) for y = +1 and relu(1 + s) for y = -1: the same
     numbers with one op fewer than 1 - y·s.
+
+    PyTorch: ``2 · MultiMarginLoss()(cat([0, s]), class id)``, class id 1 for y = +1
+    and 0 for y = -1: the pair of scores [0, s] gives Σ_{j≠y} max(0, 1 - s_y + s_j) / 2
+    = relu(1 - y·s) / 2. (``HingeEmbeddingLoss`` is another loss: it reads y = +1 as s.)
     """
     s = _as_list(scores, "scores")
     y = _as_list(labels, "labels")
@@ -127,15 +137,19 @@ def _class_rows(score_rows: Any, labels: Any, what: str) -> list[tuple[list[Any]
 def multiclass_svm(score_rows: Sequence[Any], labels: Any, margin: float = 1.0) -> Value:
     """Weston–Watkins multiclass SVM: mean over rows of Σ_{j≠y} max(0, s_j - s_y + margin).
 
-    The lecture's L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1).
+    The lecture's L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + 1), summed as PyTorch does,
+    (margin − s_y) + s_j: one node ``margin − s_y`` per row, shared by its margins, and no
+    score difference lost to rounding at the hinge (scores [1, 0, 3.7e-209], label 0: the
+    loss is 3.7e-209, not 0).
+
+    PyTorch: ``C · MultiMarginLoss(margin=margin)(s, y)`` for C classes: torch divides
+    each row's sum by the number of classes (its 1/C), chainrule does not (the lecture's).
     """
     margin = check_finite_nonneg("multiclass_svm: margin", margin)
     row_losses = []
     for row, yi in _class_rows(score_rows, labels, "multiclass_svm"):
-        correct = row[yi]
-        row_losses.append(
-            _total([ag.relu(sj - correct + margin) for j, sj in enumerate(row) if j != yi])
-        )
+        base = margin - row[yi]
+        row_losses.append(_total([ag.relu(base + sj) for j, sj in enumerate(row) if j != yi]))
     return _mean(row_losses)
 
 
@@ -143,7 +157,8 @@ def cross_entropy(score_rows: Sequence[Any], labels: Any) -> Value:
     """Softmax cross-entropy: mean over rows of logsumexp(s) - s_y.
 
     One stable `logsumexp` node per row, so logits of ±1e4 give finite losses and
-    exact softmax gradients.
+    exact softmax gradients. PyTorch: ``CrossEntropyLoss()(s, y)`` (logits, class ids;
+    mean reduction), the same number.
     """
     row_losses = [
         ag.logsumexp(row) - row[yi] for row, yi in _class_rows(score_rows, labels, "cross_entropy")
@@ -153,7 +168,13 @@ def cross_entropy(score_rows: Sequence[Any], labels: Any) -> Value:
 
 def l2(params: Iterable[Value]) -> Value:
     """The L2 regulariser R = Σ p², as ONE dot node of the parameters with themselves
-    (labelled ``R``, the lecture's R(W))."""
+    (labelled ``R``, the lecture's R(W)).
+
+    PyTorch has no loss for it; its optimisers' ``weight_decay`` adds wd·p to each
+    gradient instead. ``fit(l2=λ)`` adds λ·Σp², whose gradient is 2λp: it is
+    ``torch.optim.SGD(..., weight_decay=2λ)`` (Adam's L2 ``weight_decay=2λ`` too, not
+    AdamW's); torch's loss value then leaves out the λ·Σp² that fit's History includes.
+    """
     ps = list(params)
     if not ps:
         return Value(0.0, label="R")

@@ -49,7 +49,8 @@ class SGD(Optimizer):
     """Stochastic gradient descent with PyTorch's momentum and weight decay.
 
     Per parameter p with gradient g:  g' = g + weight_decay·p;
-    v = momentum·v + g' (v = g' on the first step);  p -= lr·v.
+    v = momentum·v + g' (v = g' on the first step);  p -= lr·v, or with
+    ``nesterov=True`` (Sutskever's form, as PyTorch writes it) p -= lr·(g' + momentum·v).
     With momentum 0 this is the lecture's ``weights += -step_size * weights_grad``.
     """
 
@@ -59,10 +60,16 @@ class SGD(Optimizer):
         lr: float,
         momentum: float = 0.0,
         weight_decay: float = 0.0,
+        nesterov: bool = False,
     ):
         super().__init__(params, lr)
         self.momentum = check_finite_nonneg("momentum", momentum)
         self.weight_decay = check_finite_nonneg("weight_decay", weight_decay)
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+        if nesterov and self.momentum == 0:
+            raise ValueError("SGD: nesterov=True needs a momentum > 0 (as in PyTorch)")
+        self.nesterov = nesterov
         self.velocity: list[float] | None = None
 
     def step(self) -> None:
@@ -78,7 +85,7 @@ class SGD(Optimizer):
             g = p.grad + wd * p.data if wd else p.grad
             v = g if first else mu * velocity[i] + g
             velocity[i] = v
-            p.data -= lr * v
+            p.data -= lr * (g + mu * v if self.nesterov else v)
         self.velocity = velocity
 
 
@@ -103,6 +110,8 @@ class Adam(Optimizer):
             check_real("beta2", beta2, at_least=0, below=1),
         )
         self.eps = check_finite_nonneg("eps", eps)
+        if self.eps == 0:  # the first parameter whose gradient is 0 would divide 0 by 0
+            raise ValueError("Adam: eps must be > 0 (PyTorch's default is 1e-8), got 0.0")
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
@@ -119,3 +128,28 @@ class Adam(Optimizer):
             m[i] = beta1 * m[i] + (1.0 - beta1) * g
             v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
             p.data -= lr * (m[i] / correction1) / (math.sqrt(v[i]) / sqrt_correction2 + eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter), PyTorch's AdamW: each step
+    first shrinks every parameter, p -= lr·weight_decay·p, then applies Adam's update
+    from the gradient alone (the decay never enters m or v). Default weight_decay 0.01,
+    as in PyTorch."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ):
+        super().__init__(params, lr, betas, eps)
+        self.weight_decay = check_finite_nonneg("weight_decay", weight_decay)
+
+    def step(self) -> None:
+        """Decay every parameter, then one Adam update."""
+        shrink = 1.0 - self.lr * self.weight_decay
+        for p in self.params:
+            p.data *= shrink
+        super().step()

@@ -41,6 +41,8 @@ class Perceptron(Neuron):
     def decision_function(self, x: Iterable[Any]) -> float:
         """w·x + b on floats (no graph): positive on class 1's side of the line, its size
         the distance times |w|. Plots read it to draw the boundary as a smooth line."""
+        if isinstance(x, (str, bytes)):
+            raise TypeError(f"a perceptron reads {self.nin} numbers, got a string: {x!r}")
         xs = [float(v) for v in x]
         if len(xs) != self.nin:
             raise ValueError(f"expected {self.nin} inputs, got {len(xs)}")

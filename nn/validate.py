@@ -171,6 +171,9 @@ def check_y(y: Any, n: int, nclasses: int | None = None) -> np.ndarray:
         if arr.dtype == object and all(
             isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in arr
         ):
+            huge = next((v for v in arr if not -(2**62) < v < 2**62), None)
+            if huge is not None:
+                raise ValueError(f"y holds {shown(huge)}, far too large to be a class id")
             arr = arr.astype(int)
         else:
             raise ValueError(f"y must hold integer class ids, got dtype {arr.dtype}")

@@ -219,3 +219,11 @@ def test_losses_carry_the_lectures_names_for_the_legend():
     assert losses.l2([Value(1.0), Value(2.0)]).label == "R" and losses.l2([]).label == "R"
     mine = Value(0.5, label="L_i")
     assert losses.hinge([[mine]], [1]).label == "L"  # a new node: relu(1 - y·s)
+
+
+def test_multiclass_svm_keeps_a_tiny_score_difference_at_the_hinge_as_torch_does():
+    s = [Value(1.0), Value(0.0), Value(3.7e-209)]
+    loss = losses.multiclass_svm([s], [0])
+    assert loss.data == 3.7e-209
+    loss.backward()
+    assert [v.grad for v in s] == [-1.0, 0.0, 1.0]

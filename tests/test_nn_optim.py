@@ -119,3 +119,59 @@ def test_a_step_builds_no_graph_and_keeps_parameter_objects():
 def test_bad_optimizer_settings_are_value_errors(make):
     with pytest.raises(ValueError):
         make([param(1.0, 0.0)])
+
+
+def _quadratic_run(make_optimizer, steps=20):
+    """Parameters after ``steps`` of minimising Σ (p - t)² from fixed starting points."""
+    targets = [0.5, -1.5, 2.0]
+    ps = [Value(x) for x in (1.0, 0.3, -0.7)]
+    opt = make_optimizer(ps)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = sum(((p - t) ** 2 for p, t in zip(ps, targets)), Value(0.0))
+        loss.backward()
+        opt.step()
+    return [p.data for p in ps]
+
+
+def _torch_run(make_optimizer, steps=20):
+    torch = pytest.importorskip("torch")
+    targets = torch.tensor([0.5, -1.5, 2.0], dtype=torch.float64)
+    ps = torch.tensor([1.0, 0.3, -0.7], dtype=torch.float64, requires_grad=True)
+    opt = make_optimizer(torch, [ps])
+    for _ in range(steps):
+        opt.zero_grad()
+        ((ps - targets) ** 2).sum().backward()
+        opt.step()
+    return ps.detach().tolist()
+
+
+def test_nesterov_and_adamw_follow_pytorch_over_20_steps():
+    ours = _quadratic_run(lambda ps: optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True))
+    theirs = _torch_run(lambda t, ps: t.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True))
+    assert ours == pytest.approx(theirs, abs=1e-10)
+    ours = _quadratic_run(lambda ps: optim.AdamW(ps, lr=0.1, weight_decay=0.05))
+    theirs = _torch_run(lambda t, ps: t.optim.AdamW(ps, lr=0.1, weight_decay=0.05))
+    assert ours == pytest.approx(theirs, abs=1e-10)
+
+
+def test_nesterov_by_hand_and_its_refusals():
+    # one parameter, loss p²: g = 2p; v1 = g1; p1 = p0 - lr(g1 + μ v1)
+    p = Value(1.0)
+    opt = optim.SGD([p], lr=0.1, momentum=0.5, nesterov=True)
+    p.grad = 2.0
+    opt.step()
+    assert p.data == pytest.approx(1.0 - 0.1 * (2.0 + 0.5 * 2.0))
+    with pytest.raises(ValueError, match="nesterov=True needs a momentum > 0"):
+        optim.SGD([p], lr=0.1, nesterov=True)
+    with pytest.raises(TypeError, match="nesterov must be True or False"):
+        optim.SGD([p], lr=0.1, momentum=0.9, nesterov="yes")
+
+
+def test_adamw_decays_the_weights_apart_from_the_gradient():
+    p = Value(2.0)
+    opt = optim.AdamW([p], lr=0.1, weight_decay=0.5)
+    p.grad = 0.0  # no gradient: only the decoupled decay moves p (Adam's step is 0)
+    opt.step()
+    assert p.data == pytest.approx(2.0 * (1 - 0.1 * 0.5))
+    assert opt.m == [0.0] and opt.v == [0.0]  # the decay never enters Adam's moments

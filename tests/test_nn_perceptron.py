@@ -118,3 +118,10 @@ def test_bad_hyperparameters_are_value_errors():
         p.fit(AND_X, AND_Y, epochs=-1)
     with pytest.raises(ValueError):
         p.fit(AND_X, AND_Y, max_error_rate=1.5)
+
+
+def test_a_string_is_not_read_as_features():
+    from nn import Perceptron
+
+    with pytest.raises(TypeError, match="reads 2 numbers, got a string"):
+        Perceptron(2).predict("12")

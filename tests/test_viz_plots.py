@@ -255,3 +255,29 @@ def test_test_points_are_drawn_hollow_and_must_come_in_pairs():
     with pytest.raises(ValueError, match="X_test of shape"):
         viz.plot_decision_boundary(score, X, [0, 1], X_test=[[0.0, 0.0]], y_test=[0, 1])
     matplotlib.pyplot.close("all")
+
+
+def test_an_op_with_a_domain_is_plotted_where_it_is_defined():
+    values, slopes = viz.plots.activation_curve("log", [-1.0, 0.0, 1.0, 2.0])
+    assert math.isnan(values[0]) and math.isnan(values[1]) and values[2] == 0.0
+    assert slopes[3] == 0.5
+    fig = viz.plot_activations("log")
+    assert len(fig.axes) == 1
+    with pytest.raises(ValueError, match="defined at none of x"):
+        viz.plots.activation_curve("log", [-2.0, -1.0])
+    matplotlib.pyplot.close("all")
+
+
+def test_a_large_class_id_costs_no_more_than_a_small_one():
+    import time
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.5, 0.2]])
+
+    def model(x):
+        return [Value(x[0]), Value(x[1])]
+
+    start = time.perf_counter()
+    ax = viz.plot_decision_boundary(model, X, [0, 1, 5000], resolution=10)
+    assert time.perf_counter() - start < 30  # was minutes: one pass per possible class id
+    assert "class 5000" in [c.get_label() for c in ax.collections]
+    matplotlib.pyplot.close("all")

@@ -144,8 +144,19 @@ def shown_name(v: Value, opts: Options) -> str:
     """The one name a node goes by in a drawing — in its box, in the ∂ of its edges, in
     its formulas, in the legend and the step captions: a parameter's name, else the
     label (``""`` for none), abbreviated (``L0.N3.w1``) when the drawing abbreviates."""
-    name = v.name if is_parameter(v) else v.label
+    name = printable(v.name if is_parameter(v) else v.label)
     return abbreviate(name) if opts.abbreviate else name
+
+
+def printable(text: str) -> str:
+    """``text`` as a drawing can carry it: control characters (a NUL) written as
+    escapes, and lone surrogates (not encodable as UTF-8) as U+FFFD."""
+    if text.isprintable():
+        return text
+    return "".join(
+        "\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c if c.isprintable() else repr(c)[1:-1]
+        for c in text
+    )
 
 
 def _activation(spec: OpSpec, said: Mapping[str, str]) -> str:

@@ -10,10 +10,11 @@ Return values: ``plot_decision_boundary`` and ``plot_history`` return the Axes d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from autograd import OPS, Value, no_grad
+from autograd import ENGINE_ERRORS, OPS, Value, no_grad
 from nn.losses import LossSpec, custom, lookup
 from nn.validate import check_int
 
@@ -140,15 +141,20 @@ def plot_decision_boundary(
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     margins = _class_margins(np.array(class_scores(model, grid)), _class_rule(loss))
-    k = max(margins.shape[1], int(y.max()) + 1, int(y_test.max()) + 1 if X_test is not None else 0)
-    colours = [CLASS_COLOURS[c % len(CLASS_COLOURS)] for c in range(k)]
+    labels = set(np.unique(y).tolist()) | (
+        set(np.unique(y_test).tolist()) if X_test is not None else set()
+    )
+    if min(labels) < 0:
+        raise ValueError(f"plot_decision_boundary: class ids must be >= 0, got {min(labels)}")
+    k = margins.shape[1]
+    colours = {c: CLASS_COLOURS[c % len(CLASS_COLOURS)] for c in set(range(k)) | labels}
     for c in range(margins.shape[1]):
         field = margins[:, c].reshape(gx.shape)
         if field.max() > 0:
             top = float(field.max()) * 2
             ax.contourf(gx, gy, field, levels=[0.0, top], colors=[colours[c]], alpha=0.22)
             ax.contour(gx, gy, field, levels=[0.0], colors=["#374151"], linewidths=0.8)
-    for c in range(k):
+    for c in sorted(set(np.unique(y).tolist())):  # the classes present, however large their ids
         mask = y == c
         ax.scatter(
             X[mask, 0],
@@ -159,7 +165,7 @@ def plot_decision_boundary(
             linewidths=0.6,
             label=f"class {c}",
         )
-    for c in range(k) if X_test is not None else ():
+    for c in sorted(set(np.unique(y_test).tolist())) if X_test is not None else ():
         mask = y_test == c
         ax.scatter(
             X_test[mask, 0],
@@ -177,14 +183,26 @@ def plot_decision_boundary(
 
 
 def activation_curve(name: str, xs: Sequence[float]) -> tuple[list[float], list[float]]:
-    """(activation(x), activation'(x)) at each x, the derivative from the engine's backward."""
+    """(activation(x), activation'(x)) at each x, the derivative from the engine's backward.
+
+    Outside the op's domain (log at x <= 0) both are NaN, so the curve is drawn where it
+    is defined; an op defined at none of the xs is a ValueError saying so."""
     values, slopes = [], []
     for x in xs:
         v = Value(float(x), label="x")
-        out = getattr(v, name)()
+        try:
+            out = getattr(v, name)()
+        except ENGINE_ERRORS:
+            values.append(math.nan)
+            slopes.append(math.nan)
+            continue
         out.backward()
         values.append(out.data)
         slopes.append(v.grad)
+    if len(values) and all(math.isnan(v) for v in values):
+        raise ValueError(
+            f"{name} is defined at none of x = {min(xs):g}..{max(xs):g}: nothing to plot"
+        )
     return values, slopes
 
 
