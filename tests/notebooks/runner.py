@@ -14,6 +14,12 @@ The notebooks are committed executed, so that a teacher browsing the repository 
 every picture. ``python tests/notebooks/runner.py`` (``make notebooks``) runs them all
 and stores the outputs in place; the tests run them again and require the same outputs
 (``same_outputs``), up to the cells tagged ``timing`` (their numbers are measurements).
+
+A widget (``viz.explore``, ``viz.playground``) is stored as its static picture only: its
+``application/vnd.jupyter.widget-view+json`` data (a random model id, useless without
+the kernel that held the model) is dropped, and no widget state is written into the
+notebook's metadata, so nbconvert, GitHub and a freshly opened JupyterLab show the
+picture instead of an empty box or "model not found". Comparing ignores that data too.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ SOLUTIONS = NOTEBOOKS / "solutions"
 TIMEOUT = 300  # seconds per cell: only catches a hang (each notebook takes well under 60 s)
 FACTS_MARK = "__chainrule_facts__"
 TIMING_TAG = "timing"  # a cell whose printed numbers are timings: compared by kind only
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # a live widget's model id
 
 
 def install_kernel(prefix: str | os.PathLike[str]) -> list[str]:
@@ -63,6 +70,7 @@ def execute(nb, kernel_dirs: list[str], workdir: Path):
         kernel_name="python3",
         timeout=TIMEOUT,
         record_timing=False,
+        store_widget_state=False,  # no widget models in the metadata: the static picture shows
         resources={"metadata": {"path": str(workdir)}},
     )
     try:
@@ -127,6 +135,8 @@ def seen(out: Mapping) -> list[tuple[str, object]]:
         return [("error", out.get("ename"))]
     pieces = []
     for mime, data in sorted(out.get("data", {}).items()):
+        if mime == WIDGET_VIEW:
+            continue  # a random model id: the same widget has another each run
         text = "".join(data) if isinstance(data, list) else data
         if mime == "image/png":
             pieces.append((mime, _coarse_pixels(text)))
@@ -217,6 +227,16 @@ def differences(stored, fresh) -> list[str]:
 # ---------------------------------------------------------------- storing outputs
 
 
+def without_widget_views(nb):
+    """``nb`` with every output's widget-view data dropped (its static picture, text/html
+    and image/svg+xml, stays) and no widget state in its metadata; changed in place."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            out.get("data", {}).pop(WIDGET_VIEW, None)
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
 def store(path: Path, kernel_dirs: list[str]) -> None:
     """Run the notebook at ``path`` and write it back with its outputs (atomically)."""
     nb = nbformat.read(path, as_version=4)
@@ -226,7 +246,7 @@ def store(path: Path, kernel_dirs: list[str]) -> None:
         cell.metadata.pop("execution", None)
     with tempfile.TemporaryDirectory() as workdir:
         execute(nb, kernel_dirs, Path(workdir))
-    text = nbformat.writes(nb)
+    text = nbformat.writes(without_widget_views(nb))
     text += "" if text.endswith("\n") else "\n"
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
