@@ -276,3 +276,11 @@ def test_the_numpy_maps_are_the_models_own_outputs():
         assert [v.data for v in pg.model(list(p))] == pytest.approx(s, rel=1e-12)
     pg._on_message(pg, {"type": "units", "on": True}, [])
     assert len(pg.view["units"]) == 5 and len(pg.view["units"][0]) == pg.view["size"] ** 2
+
+
+def test_training_from_python_updates_the_still_picture():
+    pg = viz.playground(n=30, hidden=(3,))
+    pg.train(5)
+    svg = pg._repr_mimebundle_()[0]["image/svg+xml"]
+    assert "epoch 5" in svg and "<polyline" in svg  # the loss curve, five epochs long
+    assert "fill-opacity" not in svg  # opaque cells: no darker seams where they overlap

@@ -143,7 +143,6 @@ def widgets_shown(f: Value, lang: str) -> list[str]:
     shown += [line for lines in folded.state["tips"].values() for line in lines]
     pg = viz.playground(n=30, hidden=(3,), lang=lang)
     pg.train(2)
-    pg._show()
     shown.append(shown_text(pg.static_svg()))
     shown += [filled(pg.words[key]) for key in sorted(module_words("playground.js"))]
     shown += module_literals("explore.js") + module_literals("playground.js")

@@ -184,7 +184,13 @@ class Playground(anywidget.AnyWidget):
         return train, test
 
     def train(self, epochs: int = 1) -> float:
-        """Train ``epochs`` epochs (full batch); returns the last epoch's loss."""
+        """Train ``epochs`` epochs (full batch) and show the result (in the widget and
+        in its still picture); returns the last epoch's loss."""
+        loss = self._fit(epochs)
+        self._show()
+        return loss
+
+    def _fit(self, epochs: int) -> float:
         s = self.settings
         self.optimizer.lr = s["lr"]
         history = nn.fit(
@@ -198,7 +204,7 @@ class Playground(anywidget.AnyWidget):
     def _train_for(self, seconds: float) -> None:
         started = time.perf_counter()
         while True:
-            self.train(1)
+            self._fit(1)
             if time.perf_counter() - started >= seconds:
                 break
 
@@ -287,7 +293,7 @@ class Playground(anywidget.AnyWidget):
             if kind == "train":
                 self._train_for(BUDGET_S)
             elif kind == "step":
-                self.train(1)
+                self._fit(1)
             elif kind == "reset":
                 self._reset()
                 return
@@ -340,13 +346,24 @@ class Playground(anywidget.AnyWidget):
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{size + 260}" height="{size}" '
             f'viewBox="0 0 {size + 260} {size}" font-family="Helvetica,Arial,sans-serif">'
         ]
-        for k, (c, conf) in enumerate(zip(v["cls"], v["conf"])):
-            i, j = divmod(k, v["size"])
-            parts.append(
-                f'<rect x="{j * cell:.1f}" y="{i * cell:.1f}" width="{cell + 0.5:.1f}" '
-                f'height="{cell + 0.5:.1f}" fill="{v["colours"][c]}" '
-                f'fill-opacity="{0.1 + 0.3 * conf:.2f}"/>'
-            )
+        side = v["size"]
+        for i in range(side):  # one rect per run of cells alike (opacity in 8 levels)
+            row = [
+                (v["cls"][i * side + j], round(v["conf"][i * side + j] * 7)) for j in range(side)
+            ]
+            j = 0
+            while j < side:
+                end = j
+                while end + 1 < side and row[end + 1] == row[j]:
+                    end += 1
+                c, level = row[j]
+                fill = _on_white(v["colours"][c], 0.1 + 0.3 * level / 7)  # opaque: overlaps
+                parts.append(  # (the half pixel that hides seams) cannot darken
+                    f'<rect x="{j * cell:.1f}" y="{i * cell:.1f}" '
+                    f'width="{(end - j + 1) * cell + 0.5:.1f}" height="{cell + 0.5:.1f}" '
+                    f'fill="{fill}"/>'
+                )
+                j = end + 1
 
         def at(px: float, py: float) -> tuple[float, float]:
             return (px - x0) / (x1 - x0) * size, (y1 - py) / (y1 - y0) * size
@@ -404,9 +421,16 @@ class Playground(anywidget.AnyWidget):
     def __repr__(self) -> str:
         s = self.settings
         return (
-            f"<viz.Playground: {s['data']}, MLP 2-{s['hidden'].replace(',', '-')}, "
+            f"<viz.Playground: {s['data']}, MLP 2-{s['hidden'].replace(',', '-')}-"
+            f"{len(self.model.layers[-1].neurons)}, "
             f"{s['activation']}, {self.loss}, epoch {self.epoch}>"
         )
+
+
+def _on_white(colour: str, alpha: float) -> str:
+    """``colour`` (#rrggbb) at opacity ``alpha`` over white, as an opaque #rrggbb."""
+    rgb = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - alpha * (255 - c)):02x}" for c in rgb)
 
 
 def _points(X: np.ndarray, y: np.ndarray) -> list[list[float]]:
