@@ -284,3 +284,18 @@ def test_training_from_python_updates_the_still_picture():
     svg = pg._repr_mimebundle_()[0]["image/svg+xml"]
     assert "epoch 5" in svg and "<polyline" in svg  # the loss curve, five epochs long
     assert "fill-opacity" not in svg  # opaque cells: no darker seams where they overlap
+
+
+def test_ci_installs_what_the_browser_tests_need():
+    """`make test` installs '.[dev]': anywidget (the widgets extra), JupyterLab and
+    Playwright; .ci/run apt-installs Debian's chromium for Playwright to drive."""
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    project = (repo / "pyproject.toml").read_text()
+    assert re.search(r'^widgets = \["anywidget', project, flags=re.M)
+    dev = project[project.index("\ndev = [") :].split("]\n", 1)[0]
+    assert re.search(r"chainrule\[[^\]]*\bwidgets\b", dev)
+    assert '"jupyterlab' in dev and '"playwright' in dev
+    ci = (repo / ".ci" / "run").read_text()
+    assert "apt-get install -y -qq chromium" in ci and "make test" in ci

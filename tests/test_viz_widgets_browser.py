@@ -159,6 +159,7 @@ def test_in_jupyterlab_the_explorer_hovers_explains_and_reruns_on_a_new_x(browse
     shot(page, "lab-explore-hover")
     page.click('.cr-explore g[data-key="v0"]')
     assert "∂f/∂x = ∂f/∂q · ∂q/∂x" in page.inner_text(".cr-explain").replace("\n= ", " = ")
+    page.hover('.cr-explore g[data-key="v3->o4#0"] text >> nth=0')  # a tip open: ∂f/∂z = q = 3
     box = page.locator('.cr-explore input[data-key="v0"]')
     box.fill("3")
     box.press("Enter")
@@ -167,6 +168,11 @@ def test_in_jupyterlab_the_explorer_hovers_explains_and_reruns_on_a_new_x(browse
         ".some(t => t.textContent === '-32')",
         timeout=20_000,
     )
+    page.wait_for_function(  # the open tip shows the new numbers without a mouse move
+        "() => document.querySelector('.cr-explore .cr-tip').textContent.includes('q = 8')",
+        timeout=5_000,
+    )
+    shot(page, "lab-explore-tip-after-x3")
     trips = []
     for value in ("4", "5", "6", "3"):
         page.evaluate("() => { delete document.querySelector('.cr-explore').dataset.roundtrip; }")
@@ -199,6 +205,14 @@ def test_in_jupyterlab_the_playground_trains_and_refuses_zero_hidden_units(brows
     page, errors = open_and_run(browser, lab, "playground.ipynb", ".cr-play[data-ready]")
     page.wait_for_selector(".cr-play .cr-loss")
     shot(page, "lab-playground-0")
+    loss_box = page.locator('.cr-play select[data-setting="loss"]')
+    fits = (  # room for its longest choice and the arrow beside it
+        "(s) => { const c = document.createElement('canvas').getContext('2d');"
+        " c.font = getComputedStyle(s).font;"
+        " const w = Math.max(...[...s.options].map((o) => c.measureText(o.text).width));"
+        " return s.clientWidth >= w + 12; }"
+    )
+    assert loss_box.evaluate(fits), "the loss dropdown's words are cut off"
     hidden = page.locator('.cr-play input[data-setting="hidden"]')
     hidden.fill("0")
     hidden.press("Enter")

@@ -235,10 +235,7 @@ function render({ model, el }) {
       over = g;
       if (g) g.classList.add("cr-over");
     }
-    const lines = g ? (state().tips || {})[g.dataset.key] : null;
-    if (!lines || !lines.length) { tip.hidden = true; return; }
-    tip.replaceChildren(...lines.map((line) => make("div", "", line)));
-    tip.hidden = false;
+    if (!fillTip(g)) return;
     const box = el.getBoundingClientRect();
     let x = e.clientX - box.left + 14;
     const y = e.clientY - box.top + 14;
@@ -246,6 +243,14 @@ function render({ model, el }) {
     tip.style.left = x + "px";
     tip.style.top = y + "px";
   });
+  // the tip of part g, with the numbers of the state now; false (and hidden) if none
+  function fillTip(g) {
+    const lines = g ? (state().tips || {})[g.dataset.key] : null;
+    if (!lines || !lines.length) { tip.hidden = true; return false; }
+    tip.replaceChildren(...lines.map((line) => make("div", "", line)));
+    tip.hidden = false;
+    return true;
+  }
   view.addEventListener("mouseleave", () => {
     tip.hidden = true;
     if (over) over.classList.remove("cr-over");
@@ -359,6 +364,7 @@ function render({ model, el }) {
     }
     showTexts();
     showExplanation();
+    if (!tip.hidden) fillTip(over);  // a tip open over a part: its new numbers, now
     answered();
   });
   model.on("change:errors", () => { showErrors(); answered(); });

@@ -11,6 +11,7 @@ const CSS = `
 .cr-play .cr-control { display: flex; flex-direction: column; gap: 2px; }
 .cr-play .cr-control span.cr-name { color: #374151; font-size: 12px; }
 .cr-play input, .cr-play select { font-size: 13px; padding: 2px 4px; width: 7em; }
+.cr-play select { width: auto; min-width: 7em; }  /* "multiclass_svm", "по числу классов" whole */
 .cr-play input.cr-bad { border: 2px solid #dc2626; background: #fef2f2; }
 .cr-play .cr-why { color: #b91c1c; font-size: 11px; max-width: 12em; }
 .cr-play button { font-size: 14px; padding: 4px 12px; border: 1px solid #9ca3af;
