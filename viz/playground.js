@@ -25,6 +25,11 @@ const CSS = `
 .cr-play .cr-units figure { margin: 0; text-align: center; font-size: 11px; color: #374151; }
 `;
 
+function onWhite(colour, alpha) {  // #rrggbb at opacity alpha over white, opaque
+  const c = [1, 3, 5].map((k) => parseInt(colour.slice(k, k + 2), 16));
+  return `rgb(${c.map((x) => Math.round(255 - alpha * (255 - x))).join(",")})`;
+}
+
 function make(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -160,11 +165,10 @@ function render({ model, el }) {
     ctx.clearRect(0, 0, map.width, map.height);
     for (let k = 0; k < v.cls.length; k++) {
       const i = Math.floor(k / n), j = k % n;
-      ctx.globalAlpha = 0.1 + 0.35 * v.conf[k];
-      ctx.fillStyle = v.colours[v.cls[k]];
+      // opaque (the colour over white): the half pixel of overlap leaves no darker seams
+      ctx.fillStyle = onWhite(v.colours[v.cls[k]], 0.1 + 0.35 * v.conf[k]);
       ctx.fillRect(j * cell, i * cell, cell + 0.5, cell + 0.5);
     }
-    ctx.globalAlpha = 1;
     const [x0, y0, x1, y1] = v.box;
     const at = (x, y) => [(x - x0) / (x1 - x0) * map.width, (y1 - y) / (y1 - y0) * map.height];
     for (const [x, y, c] of v.train) {
@@ -215,7 +219,7 @@ function render({ model, el }) {
       const u = c.getContext("2d"), s = 80 / n;
       values.forEach((a, idx) => {
         const i = Math.floor(idx / n), j = idx % n;
-        u.fillStyle = a >= 0 ? `rgba(37,99,235,${a})` : `rgba(220,38,38,${-a})`;
+        u.fillStyle = a >= 0 ? onWhite("#2563eb", a) : onWhite("#dc2626", -a);
         u.fillRect(j * s, i * s, s + 0.5, s + 0.5);
       });
       fig.append(c, make("figcaption", "", say(W.pg_unit, { k })));
