@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import mul as _mul
 
 from autograd.formula import above, at_most, below, call, first_equal
@@ -400,6 +400,127 @@ def step(a: float):
     return a, (a,)
 
 
+# -- more functions, as accurate as PyTorch's (each the C library's own) ---------------
+
+
+def _too_large(function: Callable[[float], float], a: float) -> float:
+    try:
+        return function(a)
+    except OverflowError:
+        raise OverflowError("result is too large for a float") from None
+
+
+@op(
+    "sin",
+    local=lambda a: (call("cos", a),),
+    array=lambda np, a: (np.sin(a), (np.cos(a),)),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
+def sin(a: float):
+    """sin a; local gradient cos a. Defined everywhere (±inf -> ValueError)."""
+    if math.isinf(a):
+        raise ValueError("sin of an infinite input is undefined")
+    return math.sin(a), (math.cos(a),)
+
+
+@op(
+    "cos",
+    local=lambda a: (-call("sin", a),),
+    array=lambda np, a: (np.cos(a), (-np.sin(a),)),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
+def cos(a: float):
+    """cos a; local gradient -sin a. Defined everywhere (±inf -> ValueError)."""
+    if math.isinf(a):
+        raise ValueError("cos of an infinite input is undefined")
+    return math.cos(a), (-math.sin(a),)
+
+
+TAN_POLE = 1e15  # |tan a| past this: a is a pole π/2 + kπ to within a float's rounding
+
+
+@op(
+    "tan",
+    local=lambda a, *, out: (1 + out**2,),
+    array=lambda np, a: _tan_arrays(np, a),
+    examples=[(0.5,), (-1.3,), (1.0,)],
+)
+def tan(a: float):
+    """tan a; local gradient 1 + tan² a (sec² a). At a pole π/2 + kπ (|tan a| > 1e15,
+    as close as a float gets) -> ValueError naming it; ±inf -> ValueError."""
+    if math.isinf(a):
+        raise ValueError("tan of an infinite input is undefined")
+    t = math.tan(a)
+    if abs(t) > TAN_POLE:
+        raise ValueError("tan has a pole at π/2 + kπ, and this input is one")
+    return t, (1.0 + t * t,)
+
+
+def _tan_arrays(np, a):
+    t = np.tan(a)
+    t = np.where(np.abs(t) > TAN_POLE, np.nan, t)  # the rule names the pole
+    return t, (1.0 + t * t,)
+
+
+@op(
+    "arctan",
+    local=lambda a: (1 / (1 + a**2),),
+    array=lambda np, a: (np.arctan(a), (1.0 / (1.0 + a * a),)),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
+def arctan(a: float):
+    """arctan a, in (-π/2, π/2); local gradient 1/(1 + a²). Defined everywhere."""
+    return math.atan(a), (1.0 / (1.0 + a * a),)
+
+
+@op(
+    "log1p",
+    local=lambda a: (1 / (1 + a),),
+    array=lambda np, a: (np.log1p(a), (1.0 / (1.0 + a),)),
+    examples=[(0.5,), (-0.3,), (1e-9,)],
+)
+def log1p(a: float):
+    """ln(1 + a), exact for tiny a where log(1 + a) rounds 1 + a; local gradient
+    1/(1 + a). Needs a > -1, else ValueError."""
+    if a <= -1.0:
+        raise ValueError("log1p needs an input > -1")
+    return math.log1p(a), (1.0 / (1.0 + a),)
+
+
+@op(
+    "expm1",
+    local=lambda a: (call("exp", a),),
+    array=lambda np, a: (np.expm1(a), (np.exp(a),)),
+    examples=[(0.5,), (-1.3,), (1e-9,)],
+)
+def expm1(a: float):
+    """e^a - 1, exact for tiny a where exp(a) - 1 cancels; local gradient e^a.
+    Overflow (a > ~709) -> OverflowError."""
+    return _too_large(math.expm1, a), (_too_large(math.exp, a),)
+
+
+@op(
+    "sinh",
+    local=lambda a: (call("cosh", a),),
+    array=lambda np, a: (np.sinh(a), (np.cosh(a),)),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
+def sinh(a: float):
+    """sinh a = (e^a - e^-a)/2; local gradient cosh a. |a| > ~710 -> OverflowError."""
+    return _too_large(math.sinh, a), (_too_large(math.cosh, a),)
+
+
+@op(
+    "cosh",
+    local=lambda a: (call("sinh", a),),
+    array=lambda np, a: (np.cosh(a), (np.sinh(a),)),
+    examples=[(0.5,), (-1.3,), (2.0,)],
+)
+def cosh(a: float):
+    """cosh a = (e^a + e^-a)/2; local gradient sinh a. |a| > ~710 -> OverflowError."""
+    return _too_large(math.cosh, a), (_too_large(math.sinh, a),)
+
+
 # -- n-ary: ONE node over many inputs --------------------------------------------------
 
 
@@ -440,6 +561,62 @@ def unchecked_dot(ws: tuple[Value, ...], xs: tuple[Value, ...], xs_data: Sequenc
     would cost a third of a moons training step.)
     """
     return record_nary(_DOT, ws + xs, ([w.data for w in ws], xs_data))
+
+
+@op(
+    "cross_entropy",
+    sequences=1,
+    tag="CE(y={label})",
+    local=lambda xs, *, out, label: [
+        call("exp", x - xs[int(label)] - out) - (1 if i == int(label) else 0)
+        for i, x in enumerate(xs)
+    ],
+    array=lambda np, xs, *, label: _cross_entropy_arrays(np, xs, int(label)),
+    examples=[(0.3, -1.2, 2.1), (-0.5, -0.7), (33.0, 0.0, -33.0)],
+)
+def cross_entropy(xs: list[float], *, label: float = 0.0):
+    """-ln softmax(x)_y = logsumexp(x) - x_y for the class ``label`` = y; local gradients
+    softmax(x)_i - [i = y].
+
+    Written as PyTorch's float64 keeps it, (m - x_y) + ln(1 + Σ_{j≠k} e^(x_j - m)) with
+    m = x_k the first max: a small loss keeps its relative accuracy (logits [33, 0, -33],
+    y = 0: 4.66e-15, where logsumexp(x) - x_y rounds to 7.1e-15). y must be a class
+    index of x, else ValueError. Infinite logits follow logsumexp's limits; NaN gives NaN.
+    """
+    n = len(xs)
+    y = int(label)
+    if y != label or not 0 <= y < n:
+        raise ValueError(f"label must be a class index 0..{n - 1}, got {format_label(label)}")
+    if _first_nan(xs) is not None:
+        return math.nan, (math.nan,) * n
+    m = max(xs)
+    if math.isinf(m):
+        out, local = OPS["logsumexp"].call(xs)
+        grads = list(local)
+        grads[y] -= 1.0
+        return out - xs[y], tuple(grads)
+    k = xs.index(m)
+    es = [math.exp(x - m) for x in xs]
+    rest = math.fsum(e for j, e in enumerate(es) if j != k)
+    total = 1.0 + rest
+    grads = [e / total for e in es]
+    grads[y] = -rest / total if y == k else grads[y] - 1.0  # 1/(1 + r) - 1, uncancelled
+    return (m - xs[y]) + math.log1p(rest), tuple(grads)
+
+
+def format_label(label: float) -> str:
+    return str(int(label)) if float(label).is_integer() else repr(label)
+
+
+def _cross_entropy_arrays(np, xs, y):
+    m = xs.max(axis=0)
+    k = xs.argmax(axis=0)
+    es = np.exp(xs - m)
+    others = np.arange(xs.shape[0])[:, None] != k[None, :]
+    rest = np.where(others, es, 0.0).sum(axis=0)
+    grads = es / (1.0 + rest)
+    grads[y] = np.where(k == y, -rest / (1.0 + rest), grads[y] - 1.0)
+    return (m - xs[y]) + np.log1p(rest), (grads,)
 
 
 def _one_hot(n: int, i: int, hot: float = 1.0) -> tuple[float, ...]:
