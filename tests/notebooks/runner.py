@@ -13,7 +13,7 @@ the lesson.
 The notebooks are committed executed, so that a teacher browsing the repository sees
 every picture. ``python tests/notebooks/runner.py`` (``make notebooks``) runs them all
 and stores the outputs in place; the tests run them again and require the same outputs
-(``same_outputs``), up to the cells tagged ``timing`` (their numbers are measurements).
+(``differences``), up to the cells tagged ``timing`` or ``rounding`` (their numbers vary).
 
 A widget (``viz.explore``, ``viz.playground``) is stored as its static picture only: its
 ``application/vnd.jupyter.widget-view+json`` data (a random model id, useless without
@@ -46,7 +46,10 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SOLUTIONS = NOTEBOOKS / "solutions"
 TIMEOUT = 300  # seconds per cell: only catches a hang (each notebook takes well under 60 s)
 FACTS_MARK = "__chainrule_facts__"
-TIMING_TAG = "timing"  # a cell whose printed numbers are timings: compared by kind only
+# Cells whose printed numbers vary from run to run, compared by the kind of their
+# outputs only: "timing" (measurements) and "rounding" (differences at the level of
+# float rounding, such as |Δ| ~ 1e-17 between two libraries' sums).
+VARYING_TAGS = {"timing", "rounding"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # a live widget's model id
 
 
@@ -210,11 +213,11 @@ def differences(stored, fresh) -> list[str]:
     if len(stored_code) != len(fresh_code):
         return [f"{len(stored_code)} code cells stored, {len(fresh_code)} run"]
     for k, (a, b) in enumerate(zip(stored_code, fresh_code)):
-        if TIMING_TAG in a.metadata.get("tags", []):
+        if VARYING_TAGS & set(a.metadata.get("tags", [])):
             kinds_a = [[m for m, _ in seen(o)] for o in _merged(a.outputs)]
             kinds_b = [[m for m, _ in seen(o)] for o in _merged(b.outputs)]
             if kinds_a != kinds_b:
-                found.append(f"code cell {k} (timing): outputs {kinds_a} stored, {kinds_b} run")
+                found.append(f"code cell {k} (varying): outputs {kinds_a} stored, {kinds_b} run")
             continue
         seen_a = [seen(o) for o in _merged(a.outputs)]
         seen_b = [seen(o) for o in _merged(b.outputs)]

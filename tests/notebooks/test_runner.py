@@ -70,3 +70,10 @@ def test_stored_notebooks_keep_no_widget_state():
     nb = notebook(widget("3f2a"))
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     assert "widgets" not in without_widget_views(nb).metadata
+
+
+def test_a_rounding_cell_is_compared_by_kind_only_too():
+    one = notebook([stream("largest |Δ|: 4.2e-17\n")], tags=["rounding"])
+    other = notebook([stream("largest |Δ|: 5.6e-17\n")], tags=["rounding"])
+    assert differences(one, other) == []
+    assert differences(notebook([stream("4.2e-17\n")]), notebook([stream("5.6e-17\n")])) != []
