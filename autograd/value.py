@@ -326,8 +326,8 @@ class Value:
         if current.anomaly:
             _backward_checked(self, seed)
             return
-        _pause_gc()  # the graph has no cycles; the collector would only slow this down
         try:
+            _pause_gc()  # the graph has no cycles; the collector would only slow it
             order = interior_order(self)
             for node in order:
                 node.grad = 0.0
@@ -370,30 +370,40 @@ class Value:
         return (_rebuilt, (entries,))
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0  # backward passes running now, in any thread
-_gc_was_enabled = False
+_gc_passes: set[int] = set()  # the threads running a backward pass now
+_gc_restore = False  # the collector was on when the first of them began
+_gc_stranded = False  # a pass was interrupted while turning it back on
 
 
 def _pause_gc() -> None:
-    """Switch the cyclic collector off for a backward pass. Counted under a lock, so
-    that passes in several threads leave it as they found it."""
-    global _gc_pauses, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
+    """Switch the cyclic collector off for this thread's backward pass.
+
+    No lock (an interrupt could leave one held): set operations are atomic and the flag
+    to turn the collector back on is raised only here. A pass is marked by its thread,
+    so the mark of an interrupted one is taken over by that thread's next pass (or
+    dropped with the thread), and a pass interrupted while turning the collector back
+    on hands that job to the next one: passes in several threads, interrupted or not,
+    leave the collector as they found it."""
+    global _gc_restore
+    if gc.isenabled() or _gc_stranded:
+        _gc_restore = True
+        gc.disable()
+    _gc_passes.add(threading.get_ident())
 
 
 def _resume_gc() -> None:
-    """The end of a backward pass: the last one running turns the collector back on
-    (if it was on before the first)."""
-    global _gc_pauses
-    with _gc_lock:
-        _gc_pauses -= 1
-        if _gc_pauses == 0 and _gc_was_enabled:
-            gc.enable()
+    """The end of this thread's backward pass: the last one running turns the
+    collector back on, if it was on before. The flag is lowered before the switch, so a
+    pass that starts in between sees the collector still off and never strands it off."""
+    global _gc_restore, _gc_stranded
+    _gc_passes.discard(threading.get_ident())
+    if _gc_passes:  # others run, or a thread that was interrupted has ended since
+        _gc_passes.intersection_update(t.ident for t in threading.enumerate())
+    if not _gc_passes and _gc_restore:
+        _gc_stranded = True
+        _gc_restore = False
+        gc.enable()
+        _gc_stranded = False
 
 
 def _extra_state(v: Value) -> dict[str, object]:

@@ -44,12 +44,46 @@ def test_backward_in_many_threads_leaves_the_collector_on():
 def test_a_backward_finishing_does_not_switch_the_collector_on_under_another():
     from autograd.value import _pause_gc, _resume_gc
 
-    _pause_gc()  # one pass running...
-    _pause_gc()  # ...and a second, in another thread
-    _resume_gc()  # the second ends
-    assert not gc.isenabled()  # the first still runs without the collector
+    _pause_gc()  # a pass runs in this thread...
+    seen = []
+    other = threading.Thread(
+        target=lambda: (_pause_gc(), _resume_gc(), seen.append(gc.isenabled()))
+    )
+    other.start()  # ...and one in another thread starts and ends
+    other.join()
+    assert seen == [False] and not gc.isenabled()  # the first still runs without it
     _resume_gc()
     assert gc.isenabled()
+
+
+def test_interrupted_backwards_never_leave_the_collector_off_for_good():
+    import sys
+
+    x = Value(2.0)
+    f = (x * x).tanh() + x
+
+    def interrupt_at(k):
+        count = [0]
+
+        def trace(frame, event, arg):
+            if frame.f_code.co_filename.endswith("value.py") and event == "line":
+                count[0] += 1
+                if count[0] == k:
+                    raise KeyboardInterrupt
+            return trace
+
+        return trace
+
+    for k in range(1, 300):
+        sys.settrace(interrupt_at(k))
+        try:
+            f.backward()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sys.settrace(None)
+        f.backward()  # the next pass finishes what an interrupted one could not
+        assert gc.isenabled(), k
 
 
 def test_read_only_walks_can_run_in_two_threads_on_one_graph():

@@ -1,7 +1,9 @@
 """lang="en" | "ru": every word a drawing, caption or player writes comes from one table."""
 
 import html
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -89,7 +91,62 @@ def everything_shown(lang: str) -> str:
     u.label = "u"
     u.backward()
     shown.append(viz.explain(u, t, lang=lang).text)
+    shown += widgets_shown(f, lang)
     return "\n".join(shown)
+
+
+VIZ = Path(viz.__file__).parent
+
+
+def module_words(esm: str) -> set[str]:
+    """The keys of the words table an ES module shows (``W.explore_done``)."""
+    return set(re.findall(r"\bW\.(\w+)", (VIZ / esm).read_text(encoding="utf-8")))
+
+
+def module_literals(esm: str) -> list[str]:
+    """The fixed strings an ES module puts on the page itself (not from the table):
+    ``make(tag, cls, "text")`` and ``.textContent = "text"``."""
+    source = (VIZ / esm).read_text(encoding="utf-8")
+    made = re.findall(r'make\("[^"]*", "[^"]*", "([^"]*)"\)', source)
+    return made + re.findall(r'textContent = "([^"]*)"', source)
+
+
+def filled(template: str) -> str:
+    """A table entry as the module writes it: its ``{placeholders}`` given numbers."""
+    return re.sub(r"\{\w+\}", "7", template)
+
+
+def page_words(page: str) -> dict[str, str]:
+    """The words table a saved page carries (its JSON data)."""
+    data = re.search(r'<script type="application/json" id="chainrule-data">(.*?)</script>',
+                     page, flags=re.S)  # fmt: skip
+    return json.loads(data[1].replace("<\\/", "</"))["words"]
+
+
+def widgets_shown(f: Value, lang: str) -> list[str]:
+    """What the explorer and the playground show, without a browser: the explorer's
+    saved page (its title and the words its module shows, read from the page's own
+    data), its hover tips, legend, step captions and derivations (its state), its
+    static picture; the playground's static picture (after training, with its loss
+    curve) and the words its module shows."""
+    explorer = viz.explore(f, lang=lang)
+    explorer.set("x", 3)
+    page = explorer.html()
+    table = page_words(page)
+    shown = [shown_text(page), shown_text(explorer.static_html())]
+    shown += [filled(table[key]) for key in sorted(module_words("explore.js"))]
+    state = explorer.state
+    shown += [line for lines in state["tips"].values() for line in lines]
+    shown += state["legend"] + list(state["explain"].values())
+    shown += [frame["title"] for by in state["frames"].values() for frame in by]
+    folded = viz.explore(nn.MLP(3, [40, 1], seed=0)([0.1, 0.2, 0.3]), lang=lang)
+    shown += [line for lines in folded.state["tips"].values() for line in lines]
+    pg = viz.playground(n=30, hidden=(3,), lang=lang)
+    pg.train(2)
+    shown.append(shown_text(pg.static_svg()))
+    shown += [filled(pg.words[key]) for key in sorted(module_words("playground.js"))]
+    shown += module_literals("explore.js") + module_literals("playground.js")
+    return shown
 
 
 @pytest.fixture
@@ -108,6 +165,7 @@ ALIKE = {"maxout"}  # the words both languages write the same
 # Latin words a Russian picture may show: names, never words (the page's name, the
 # parameters' paths, ops and out in formulas, the test op words_test_cube)
 NAMES = {"chainrule", "layers", "neurons", "max", "maxout", "out", "relu", "words", "test", "cube"}
+NAMES |= {"Enter"}  # a key on the keyboard
 
 
 def fragments(template: str) -> list[str]:

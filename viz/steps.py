@@ -72,6 +72,14 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
             values,
             f"the player draws every node, and this graph has {values} values (over {budget})",
         )
+    frames = step_frames(root, drawn, options, by)
+    return [Graph(write_dot(root, drawn, options, frame)) for frame in frames]
+
+
+def step_frames(root: Value, drawn, options: Options, by: str = "node") -> list[Frame]:
+    """The Frames of ``backward_steps``: the seed, then one per node (or per edge) in
+    backward's order, each with the gradients known after that step and its caption.
+    ``viz.explore`` steps through the same frames on its live drawing."""
     steps = list(ag.chain_rule_steps(root))
     frames_made = 1 + (sum(len(step.edges) for step in steps) if by == "edge" else len(steps))
     drawings = frames_made * values
@@ -96,9 +104,7 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
     edges = sum(len(step.edges) for step in steps)
     count = edges if by == "edge" else len(steps)
     seed_title = said["seed_title"].format(n=count, root=root_name(root, options))
-    frames = [
-        Graph(write_dot(root, drawn, options, Frame(dict(grads), set(known), {}, None, seed_title)))
-    ]
+    frames = [Frame(dict(grads), set(known), {}, None, seed_title)]
     k = 0
     for step in steps:
         if by == "node":
@@ -112,13 +118,11 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
             if by == "edge":
                 k += 1
                 title = _edge_title(k, edges, root, step, slot, first, options)
-                frame = Frame(
-                    dict(grads), set(known), dict(flows), step.node, title, (step.node, slot)
+                frames.append(
+                    Frame(dict(grads), set(known), dict(flows), step.node, title, (step.node, slot))
                 )
-                frames.append(Graph(write_dot(root, drawn, options, frame)))
         if by == "node":
-            frame = Frame(dict(grads), set(known), dict(flows), step.node, title)
-            frames.append(Graph(write_dot(root, drawn, options, frame)))
+            frames.append(Frame(dict(grads), set(known), dict(flows), step.node, title))
     return frames
 
 

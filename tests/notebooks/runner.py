@@ -13,7 +13,13 @@ the lesson.
 The notebooks are committed executed, so that a teacher browsing the repository sees
 every picture. ``python tests/notebooks/runner.py`` (``make notebooks``) runs them all
 and stores the outputs in place; the tests run them again and require the same outputs
-(``same_outputs``), up to the cells tagged ``timing`` (their numbers are measurements).
+(``differences``), up to the cells tagged ``timing`` or ``rounding`` (their numbers vary).
+
+A widget (``viz.explore``, ``viz.playground``) is stored as its static picture only: its
+``application/vnd.jupyter.widget-view+json`` data (a random model id, useless without
+the kernel that held the model) is dropped, and no widget state is written into the
+notebook's metadata, so nbconvert, GitHub and a freshly opened JupyterLab show the
+picture instead of an empty box or "model not found". Comparing ignores that data too.
 """
 
 from __future__ import annotations
@@ -40,7 +46,11 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SOLUTIONS = NOTEBOOKS / "solutions"
 TIMEOUT = 300  # seconds per cell: only catches a hang (each notebook takes well under 60 s)
 FACTS_MARK = "__chainrule_facts__"
-TIMING_TAG = "timing"  # a cell whose printed numbers are timings: compared by kind only
+# Cells whose printed numbers vary from run to run, compared by the kind of their
+# outputs only: "timing" (measurements) and "rounding" (differences at the level of
+# float rounding, such as |Δ| ~ 1e-17 between two libraries' sums).
+VARYING_TAGS = {"timing", "rounding"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # a live widget's model id
 
 
 def install_kernel(prefix: str | os.PathLike[str]) -> list[str]:
@@ -63,6 +73,7 @@ def execute(nb, kernel_dirs: list[str], workdir: Path):
         kernel_name="python3",
         timeout=TIMEOUT,
         record_timing=False,
+        store_widget_state=False,  # no widget models in the metadata: the static picture shows
         resources={"metadata": {"path": str(workdir)}},
     )
     try:
@@ -127,6 +138,8 @@ def seen(out: Mapping) -> list[tuple[str, object]]:
         return [("error", out.get("ename"))]
     pieces = []
     for mime, data in sorted(out.get("data", {}).items()):
+        if mime == WIDGET_VIEW:
+            continue  # a random model id: the same widget has another each run
         text = "".join(data) if isinstance(data, list) else data
         if mime == "image/png":
             pieces.append((mime, _coarse_pixels(text)))
@@ -200,11 +213,11 @@ def differences(stored, fresh) -> list[str]:
     if len(stored_code) != len(fresh_code):
         return [f"{len(stored_code)} code cells stored, {len(fresh_code)} run"]
     for k, (a, b) in enumerate(zip(stored_code, fresh_code)):
-        if TIMING_TAG in a.metadata.get("tags", []):
+        if VARYING_TAGS & set(a.metadata.get("tags", [])):
             kinds_a = [[m for m, _ in seen(o)] for o in _merged(a.outputs)]
             kinds_b = [[m for m, _ in seen(o)] for o in _merged(b.outputs)]
             if kinds_a != kinds_b:
-                found.append(f"code cell {k} (timing): outputs {kinds_a} stored, {kinds_b} run")
+                found.append(f"code cell {k} (varying): outputs {kinds_a} stored, {kinds_b} run")
             continue
         seen_a = [seen(o) for o in _merged(a.outputs)]
         seen_b = [seen(o) for o in _merged(b.outputs)]
@@ -217,6 +230,16 @@ def differences(stored, fresh) -> list[str]:
 # ---------------------------------------------------------------- storing outputs
 
 
+def without_widget_views(nb):
+    """``nb`` with every output's widget-view data dropped (its static picture, text/html
+    and image/svg+xml, stays) and no widget state in its metadata; changed in place."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            out.get("data", {}).pop(WIDGET_VIEW, None)
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
 def store(path: Path, kernel_dirs: list[str]) -> None:
     """Run the notebook at ``path`` and write it back with its outputs (atomically)."""
     nb = nbformat.read(path, as_version=4)
@@ -226,7 +249,7 @@ def store(path: Path, kernel_dirs: list[str]) -> None:
         cell.metadata.pop("execution", None)
     with tempfile.TemporaryDirectory() as workdir:
         execute(nb, kernel_dirs, Path(workdir))
-    text = nbformat.writes(nb)
+    text = nbformat.writes(without_widget_views(nb))
     text += "" if text.endswith("\n") else "\n"
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from runner import NOTEBOOKS, execute
+from runner import NOTEBOOKS, WIDGET_VIEW, all_notebooks, execute
 
 HERE = Path(__file__).resolve().parent
 LESSONS = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
@@ -45,6 +45,16 @@ def test_a_lesson_is_stored_executed_so_that_its_pictures_show_on_github(name):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), name
     assert sum(len(c.outputs) for c in code) > 0, name
+
+
+@pytest.mark.parametrize("path", all_notebooks(), ids=lambda p: p.name)
+def test_a_widget_is_stored_as_its_static_picture(path):
+    """No widget model ids and no widget state: nbconvert and GitHub show the picture."""
+    nb = nbformat.read(path, as_version=4)
+    assert "widgets" not in nb.metadata, path.name
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert WIDGET_VIEW not in out.get("data", {}), path.name
 
 
 @pytest.mark.notebook
