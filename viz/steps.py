@@ -72,16 +72,9 @@ def backward_steps(root: Value, *, by: str = "node", **opts) -> list[Graph]:
             values,
             f"the player draws every node, and this graph has {values} values (over {budget})",
         )
-    frames = step_frames(root, drawn, options, by)
-    return [Graph(write_dot(root, drawn, options, frame)) for frame in frames]
-
-
-def step_frames(root: Value, drawn, options: Options, by: str = "node") -> list[Frame]:
-    """The Frames of ``backward_steps``: the seed, then one per node (or per edge) in
-    backward's order, each with the gradients known after that step and its caption.
-    ``viz.explore`` steps through the same frames on its live drawing."""
-    steps = list(ag.chain_rule_steps(root))
-    frames_made = 1 + (sum(len(step.edges) for step in steps) if by == "edge" else len(steps))
+    # the seed, then one frame per interior node (by node) or per edge (by edge)
+    interior = [v for v in drawn.order if v.parents]
+    frames_made = 1 + (sum(len(v.parents) for v in interior) if by == "edge" else len(interior))
     drawings = frames_made * values
     if frame_budget is not None and drawings > frame_budget:
         summary = (
@@ -96,6 +89,15 @@ def step_frames(root: Value, drawn, options: Options, by: str = "node") -> list[
             drawings,
             summary,
         )
+    frames = step_frames(root, drawn, options, by)
+    return [Graph(write_dot(root, drawn, options, frame)) for frame in frames]
+
+
+def step_frames(root: Value, drawn, options: Options, by: str = "node") -> list[Frame]:
+    """The Frames of ``backward_steps``: the seed, then one per node (or per edge) in
+    backward's order, each with the gradients known after that step and its caption.
+    ``viz.explore`` steps through the same frames on its live drawing."""
+    steps = list(ag.chain_rule_steps(root))
     grads: dict[Value, float] = {n: 0.0 for n in drawn.order}
     grads[root] = 1.0
     known: set[Value] = {root}
