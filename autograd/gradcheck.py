@@ -53,17 +53,24 @@ def numerical_grad(
     grads = []
     with no_grad():
         for v in values:
-            original = v.data
-            h = step(original, eps)
-            try:
-                v.data = original + h
-                plus = _scalar(fn, values)
-                v.data = original - h
-                minus = _scalar(fn, values)
-            finally:
-                v.data = original
+            h = step(v.data, eps)
+            plus, minus = _either_side(v, h, lambda: _scalar(fn, values))
             grads.append((plus - minus) / (2.0 * h))
     return grads
+
+
+def _either_side(v: Value, h: float, evaluate: Callable[[], object]) -> tuple:
+    """``evaluate()`` with ``v.data`` moved by +h, then by -h; the data restored exactly
+    afterwards, even if ``evaluate`` raises."""
+    original = v.data
+    try:
+        v.data = original + h
+        plus = evaluate()
+        v.data = original - h
+        minus = evaluate()
+    finally:
+        v.data = original
+    return plus, minus
 
 
 def step(x: float, eps: float) -> float:
@@ -221,15 +228,8 @@ def _numerical_second(
     ``grad`` (the ops' float rules); each input's data is restored exactly."""
     rows = [[0.0] * len(values) for _ in values]
     for j, v in enumerate(values):
-        original = v.data
-        h = step(original, eps)
-        try:
-            v.data = original + h
-            plus = _first_derivatives(fn, values)
-            v.data = original - h
-            minus = _first_derivatives(fn, values)
-        finally:
-            v.data = original
+        h = step(v.data, eps)
+        plus, minus = _either_side(v, h, lambda: _first_derivatives(fn, values))
         for i, (p, m) in enumerate(zip(plus, minus)):
             rows[i][j] = (p - m) / (2.0 * h)
     return rows

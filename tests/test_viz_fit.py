@@ -49,7 +49,7 @@ def test_save_scale_makes_slides_and_refuses_what_has_no_size(tmp_path, lecture)
         1.5 * one, abs=2
     )
     natural = float(re.search(r'<svg width="([0-9.]+)pt"', graph.svg())[1])
-    scaled = (tmp_path / "f.svg").read_text() if graph.save(tmp_path / "f.svg", scale=2) else ""
+    scaled = graph.save(tmp_path / "f.svg", scale=2).read_text()
     assert float(re.search(r'<svg width="([0-9.]+)pt"', scaled)[1]) == pytest.approx(2 * natural)
     with pytest.raises(ValueError, match="DOT text has no size"):
         graph.save(tmp_path / "f.dot", scale=2)
